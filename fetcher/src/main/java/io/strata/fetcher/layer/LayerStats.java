@@ -1,0 +1,17 @@
+package io.strata.fetcher.layer;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Live counters of one mounted layer, shown by {@code strata status}. Thread-safe. */
+public final class LayerStats {
+    /** Compressed bytes received from the blob source for this layer. */
+    public final AtomicLong bytesFetched = new AtomicLong();
+    /** Requests made to the blob source for this layer. */
+    public final AtomicLong requests = new AtomicLong();
+    /** Reads served from content already on this host. */
+    public final AtomicLong cacheHits = new AtomicLong();
+    /** Reads that had to fetch. */
+    public final AtomicLong cacheMisses = new AtomicLong();
+    /** Content bytes returned to readers. */
+    public final AtomicLong bytesServed = new AtomicLong();
+}

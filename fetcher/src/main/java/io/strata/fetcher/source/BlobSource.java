@@ -1,0 +1,43 @@
+package io.strata.fetcher.source;
+
+import io.strata.fetcher.image.Digest;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where the manifests and blobs of one repository come from: an OCI distribution registry or a local OCI
+ * image layout directory. Safe for concurrent use.
+ */
+public interface BlobSource extends Closeable {
+
+    /** For messages: {@code 127.0.0.1:5000/demo/app} or {@code oci:/path/layout}. */
+    String describe();
+
+    /**
+     * Fetches a manifest or image index by tag or digest. When fetched by digest, the bytes are verified.
+     *
+     * @throws NotFoundException when the repository, tag or digest does not exist
+     */
+    FetchedManifest manifest(String reference) throws IOException;
+
+    /** The size of a blob in bytes. @throws NotFoundException when absent */
+    long blobSize(Digest digest) throws IOException;
+
+    /**
+     * Streams a whole blob. The stream verifies size and digest as it reaches the end and throws
+     * {@link io.strata.fetcher.image.DigestMismatchException} (naming the blob) instead of a clean EOF on a mismatch.
+     *
+     * @param expectedSize the size the descriptor claims, or -1 when unknown
+     */
+    InputStream openBlob(Digest digest, long expectedSize) throws IOException;
+
+    /**
+     * Reads {@code length} bytes of a blob at {@code offset} with one range request. The bytes are raw (the
+     * caller verifies the chunk they belong to). Fewer bytes only when the blob ends first.
+     */
+    byte[] readRange(Digest digest, long offset, int length) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

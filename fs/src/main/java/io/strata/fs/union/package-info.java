@@ -1,0 +1,6 @@
+/**
+ * The union: {@link io.strata.fs.union.UnionView} merges ordered layer indexes with the OCI image-spec rules
+ * (whiteouts, opaque directories, hardlinks). Pure: no I/O of content, testable without FUSE. The whiteout and
+ * opaque rules exist here and only here.
+ */
+package io.strata.fs.union;

@@ -1,5 +1,7 @@
 package io.strata.fetcher.image;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.InputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -32,6 +34,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /** Parses {@code sha256:0123...}; throws {@link IllegalArgumentException} naming the bad text. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Digest parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("missing digest");
@@ -90,6 +93,8 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return algorithm + ":" + hex.substring(0, 12);
     }
 
+    /** {@code algorithm:hex}; also the JSON form (a digest is a string in every OCI document). */
+    @JsonValue
     @Override
     public String toString() {
         return algorithm + ":" + hex;

@@ -38,6 +38,20 @@ public interface BlobSource extends Closeable {
      */
     byte[] readRange(Digest digest, long offset, int length) throws IOException;
 
+    /** {@link #openBlob(Digest, long)}, reporting the request and every byte read to {@code counter}. */
+    default InputStream openBlob(Digest digest, long expectedSize, TransferCounter counter) throws IOException {
+        counter.request();
+        return new CountingInputStream(openBlob(digest, expectedSize), counter);
+    }
+
+    /** {@link #readRange(Digest, long, int)}, reporting the request and the bytes to {@code counter}. */
+    default byte[] readRange(Digest digest, long offset, int length, TransferCounter counter) throws IOException {
+        counter.request();
+        byte[] bytes = readRange(digest, offset, length);
+        counter.add(bytes.length);
+        return bytes;
+    }
+
     @Override
     void close() throws IOException;
 }

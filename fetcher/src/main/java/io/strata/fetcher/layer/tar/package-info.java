@@ -1,0 +1,11 @@
+/**
+ * Our own streaming tar reader: {@link io.strata.fetcher.layer.tar.TarIndexer} reads an uncompressed tar stream
+ * once and yields {@link io.strata.fetcher.layer.Entry} records with the exact offsets of their content.
+ *
+ * <p>Why not Commons Compress: it decodes binary PAX values ({@code SCHILY.xattr.security.capability}) as text,
+ * turning bytes into U+FFFD; its random-access reader breaks on PAX sparse 1.0; and it does not report where
+ * content lies in the stream. Supported: v7, ustar (name + prefix), GNU (long names 'L'/'K', base-256 numbers,
+ * old sparse 'S'), PAX ('x' and 'g', records parsed as bytes, xattrs, sparse 0.0/0.1/1.0). Paths are normalized
+ * and hostile paths ({@code ..}, NUL) are rejected (see {@link io.strata.fetcher.layer.tar.TarPaths}).
+ */
+package io.strata.fetcher.layer.tar;

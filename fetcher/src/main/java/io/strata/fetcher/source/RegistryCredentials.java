@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
@@ -59,8 +58,7 @@ final class RegistryCredentials {
             throw new IOException("credentials file " + file + " is not valid JSON; fix or remove it", null);
         }
         String wanted = normalize(registry);
-        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : auths.properties()) {
             if (normalize(entry.getKey()).equals(wanted)) {
                 return decode(entry.getValue(), registry, file);
             }

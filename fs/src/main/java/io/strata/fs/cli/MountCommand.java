@@ -1,0 +1,109 @@
+package io.strata.fs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.fetcher.image.ImageRef;
+import io.strata.fetcher.source.SourceOptions;
+import io.strata.fs.fuse.StrataFs;
+import io.strata.fs.image.MountedImage;
+import io.strata.fs.mount.MountDaemon;
+import io.strata.fs.mount.MountOptions;
+import io.strata.fs.mount.MountRunner;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code strata mount IMAGE DIR}. Without {@code --foreground} it starts itself again detached (with
+ * {@code --foreground}, logs to a file) and returns once that process reports the mount answers, or exits 2 with
+ * the reason. With {@code --foreground} it serves the mount until unmounted.
+ */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = "Mount an image read-only at DIR; returns once the mount answers.")
+final class MountCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "HOST[:PORT]/NAME[:TAG][@DIGEST] or oci:PATH[:TAG]")
+    String image;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "an existing, empty directory")
+    Path mountpoint;
+
+    @Option(names = "--foreground", description = "Stay attached and log to stderr until unmounted.")
+    boolean foreground;
+
+    @Option(names = "--allow-other", description = "Let other users than the mounting one see the files.")
+    boolean allowOther;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
+            description = "How long to wait for the layers to be indexed and the mount to answer (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--fuse-debug", hidden = true, description = "libfuse debug output (very verbose).")
+    boolean fuseDebug;
+
+    @Mixin
+    SourceFlags sourceFlags;
+
+    @Mixin
+    CacheFlags cacheFlags;
+
+    @Override
+    public Integer call() throws Exception {
+        ImageRef ref = ImageRef.parse(image);
+        SourceOptions sourceOptions = sourceFlags.toOptions();
+        Path dir = mountpoint.toAbsolutePath();
+        if (!foreground) {
+            MountDaemon.Spawned child = MountDaemon.spawnAndWait(childCommand(), dir, Duration.ofSeconds(timeoutSeconds));
+            System.out.printf("mounted %s at %s (pid %d, log %s)%n", ref, dir, child.pid(), child.logFile());
+            return 0;
+        }
+        MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug);
+        MountedImage mounted;
+        try {
+            mounted = MountedImage.open(ref, sourceOptions, cacheFlags.open());
+        } catch (Exception e) {
+            MountDaemon.notifyFailed(StrataCommand.describe(e));
+            throw e;
+        }
+        try (mounted) {
+            StrataFs fs = StrataFs.create(mounted.tree(), mounted.contentReader());
+            ObjectMapper json = new ObjectMapper();
+            String logFile = System.getenv(MountDaemon.LOG_FILE_ENV);
+            MountRunner.serve(fs, dir, options, ref.toString(), () -> {
+                try {
+                    return json.writeValueAsString(mounted.status(dir.toString(), logFile));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return 0;
+    }
+
+    /** This same command line with {@code --foreground} added, for the detached child. */
+    private List<String> childCommand() {
+        List<String> args = new ArrayList<>(List.of("mount", "--foreground", "--timeout", String.valueOf(timeoutSeconds),
+                "--platform", sourceFlags.platform, "--cache-dir", cacheFlags.directory().toString()));
+        for (String host : sourceFlags.insecureRegistries) {
+            args.addAll(List.of("--insecure-registry", host));
+        }
+        if (sourceFlags.authFile != null) {
+            args.addAll(List.of("--auth-file", sourceFlags.authFile.toAbsolutePath().toString()));
+        }
+        if (allowOther) {
+            args.add("--allow-other");
+        }
+        if (fuseDebug) {
+            args.add("--fuse-debug");
+        }
+        args.add(image);
+        args.add(mountpoint.toAbsolutePath().toString());
+        return MountDaemon.javaCommand(StrataCommand.class.getName(), args);
+    }
+}

@@ -1,0 +1,69 @@
+package io.strata.fs.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code strata} command line. Exit codes: 0 success, 1 usage error (bad flags or arguments, with the
+ * usage shown), 2 runtime error (one line that says what went wrong and what to do).
+ */
+@Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Mount OCI container images as directories without downloading them first.",
+        subcommands = {MountCommand.class, UmountCommand.class, StatusCommand.class, InspectCommand.class,
+                CopyCommand.class, CommandLine.HelpCommand.class},
+        exitCodeOnInvalidInput = StrataCommand.USAGE, exitCodeOnExecutionException = StrataCommand.RUNTIME_ERROR)
+public final class StrataCommand implements Runnable {
+
+    static final int USAGE = 1;
+    static final int RUNTIME_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        Logging.configure(args);
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this in-process). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new StrataCommand());
+        cli.setExecutionExceptionHandler(StrataCommand::onError);
+        return cli.execute(args);
+    }
+
+    private static int onError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof IllegalArgumentException) {
+            // Bad input the parser could not see (a malformed image reference, platform, size...).
+            err.println("strata " + cmd.getCommandName() + ": " + e.getMessage());
+            err.println("Try 'strata " + cmd.getCommandName() + " --help'.");
+            err.flush();
+            return USAGE;
+        }
+        err.println("strata " + cmd.getCommandName() + ": " + describe(e));
+        if (Logging.debug()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return RUNTIME_ERROR;
+    }
+
+    /** The message of the exception, with the causes' messages when they add something. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && !sb.toString().contains(m)) {
+                sb.append(": ").append(m);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,178 @@
+package io.strata.fs.image;
+
+import io.strata.cache.FileStore;
+import io.strata.fetcher.image.Descriptor;
+import io.strata.fetcher.image.ImageRef;
+import io.strata.fetcher.image.ResolvedImage;
+import io.strata.fetcher.layer.EntryReader;
+import io.strata.fetcher.layer.LayerIndex;
+import io.strata.fetcher.layer.LayerOpener;
+import io.strata.fetcher.layer.OpenedLayer;
+import io.strata.fetcher.source.BlobSource;
+import io.strata.fetcher.source.BlobSources;
+import io.strata.fetcher.source.ImageResolver;
+import io.strata.fetcher.source.SourceOptions;
+import io.strata.fs.fuse.ContentReader;
+import io.strata.fs.fuse.MergedTree;
+import io.strata.fs.union.Node;
+import io.strata.fs.union.UnionView;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An image made ready to mount: its reference resolved to one manifest, every layer opened (index and content
+ * reader) in parallel, and the union of their indexes built. What a mount serves and what {@code strata status}
+ * reports come from here.
+ */
+public final class MountedImage implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MountedImage.class);
+    /** Layers are fetched in parallel, but a few streams saturate a link; more only add contention. */
+    private static final int MAX_PARALLEL_LAYERS = 4;
+
+    private final ResolvedImage image;
+    private final BlobSource source;
+    private final List<OpenedLayer> layers;
+    private final UnionView union;
+    private final long startedMillis = System.currentTimeMillis();
+
+    private MountedImage(ResolvedImage image, BlobSource source, List<OpenedLayer> layers, UnionView union) {
+        this.image = image;
+        this.source = source;
+        this.layers = layers;
+        this.union = union;
+    }
+
+    /** Resolves {@code ref}, opens its layers through {@code store}, and builds the union. */
+    public static MountedImage open(ImageRef ref, SourceOptions options, FileStore store) throws IOException {
+        BlobSource source = BlobSources.open(ref, options);
+        try {
+            ResolvedImage image = ImageResolver.resolve(source, ref, options.platform());
+            log.info("resolved {} to manifest {} ({} layers)", ref, image.manifestDigest(), image.layers().size());
+            List<OpenedLayer> layers = openLayers(image, new LayerOpener(source, store));
+            List<LayerIndex> indexes = layers.stream().map(OpenedLayer::index).toList();
+            long t0 = System.nanoTime();
+            UnionView union = UnionView.build(indexes);
+            log.info("merged {} layers into {} inodes in {} ms", layers.size(), union.nodeCount(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return new MountedImage(image, source, layers, union);
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    private static List<OpenedLayer> openLayers(ResolvedImage image, LayerOpener opener) throws IOException {
+        List<Descriptor> descriptors = image.layers();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_PARALLEL_LAYERS, descriptors.size())),
+                r -> {
+                    Thread t = new Thread(r, "layer-open");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<Future<OpenedLayer>> futures = new ArrayList<>();
+            for (int i = 0; i < descriptors.size(); i++) {
+                Descriptor d = descriptors.get(i);
+                var diffId = image.diffIds().get(i);
+                int number = i + 1;
+                futures.add(pool.submit(() -> {
+                    long t0 = System.nanoTime();
+                    OpenedLayer layer = opener.open(d, diffId);
+                    log.info("layer {}/{} {} ready: {} entries, format {}, fetched {} bytes in {} ms", number,
+                            descriptors.size(), d.digest().shortForm(), layer.index().entries().size(), layer.format(),
+                            layer.stats().bytesFetched.get(), (System.nanoTime() - t0) / 1_000_000);
+                    return layer;
+                }));
+            }
+            List<OpenedLayer> opened = new ArrayList<>();
+            for (Future<OpenedLayer> f : futures) {
+                opened.add(f.get());
+            }
+            return List.copyOf(opened);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while opening the layers of " + image.ref());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    public ResolvedImage image() {
+        return image;
+    }
+
+    public List<OpenedLayer> layers() {
+        return layers;
+    }
+
+    public UnionView union() {
+        return union;
+    }
+
+    /** The merged tree as the FUSE binding serves it. */
+    public MergedTree tree() {
+        return new MergedTree() {
+            @Override
+            public Node root() {
+                return union.root();
+            }
+
+            @Override
+            public Node lookup(String path) {
+                return union.lookup(path);
+            }
+
+            @Override
+            public long nodeCount() {
+                return union.nodeCount();
+            }
+        };
+    }
+
+    /** Content of the union's nodes, each read through the reader of the layer that holds it. */
+    public ContentReader contentReader() {
+        List<EntryReader> readers = layers.stream().map(OpenedLayer::reader).toList();
+        return ContentReader.ofLayers(readers);
+    }
+
+    /** A snapshot of what this mount has done, for {@code strata status}. */
+    public MountStatus status(String mountpoint, String logFile) {
+        return MountStatus.of(this, mountpoint, logFile, startedMillis);
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (OpenedLayer layer : layers) {
+            if (layer.reader() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    first = first == null ? new IOException("closing layer " + layer.descriptor().digest(), e) : first;
+                }
+            }
+        }
+        source.close();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.strata.cache.chunk;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * One place chunks are kept (memory, disk, or both stacked). Knows nothing of loading: {@link LoadingChunkCache}
+ * adds single flight and verification on top of any store, so one contract test covers them all.
+ */
+interface ChunkStore extends Closeable {
+
+    /** The intact bytes of {@code key}, or null if absent, unreadable or corrupt (a bad copy is dropped). */
+    byte[] read(ChunkKey key);
+
+    /** Keeps verified bytes; may decline (too big for the bound). Failing here never fails a reader. */
+    void write(ChunkKey key, byte[] verified) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,29 @@
+/**
+ * The chunk cache: every byte of file content a mount serves passes through {@link
+ * io.strata.cache.chunk.ChunkCache#get}. Public: {@link io.strata.cache.chunk.ChunkCache}, {@link
+ * io.strata.cache.chunk.ChunkKey}, {@link io.strata.cache.chunk.CacheConfig}, {@link
+ * io.strata.cache.chunk.ChunkCaches} (factory), {@link io.strata.cache.chunk.CacheAdmin} (the {@code strata
+ * cache} commands), {@link io.strata.cache.chunk.CacheStats}. Everything else is package-private.
+ *
+ * <p>Choices, and why:
+ * <ul>
+ *   <li><b>Keys.</b> A chunk's own sha256 where the layer format gives one (identical chunks of any layer or
+ *       image are one file), else layer digest + range. Content keys are verified on the way in and on every
+ *       disk read; range files end in a SHA-256 trailer so truncation and rot are caught too.</li>
+ *   <li><b>Tiers.</b> Caffeine bounded by bytes (a weigher) over one file per chunk at
+ *       {@code chunks/ab/cd/<name>}. {@code LoadingChunkCache} adds single flight (a map of futures; loads run
+ *       outside any lock) and verification over any store, so one contract test covers memory, disk and both.</li>
+ *   <li><b>Crash safety.</b> Write to {@code tmp/strata-chunk.PID.RAND.tmp}, fsync, rename under the final name:
+ *       a name only ever refers to a complete, verified file. Temp files of dead processes (or older than a
+ *       minute) are removed by a background task at open and by {@code verify}/{@code clear}.</li>
+ *   <li><b>Sharing and bound.</b> A 96-byte {@code ledger} file holds bytes/entries on disk and the counters of
+ *       all processes; every publish and delete happens under its exclusive file lock, so the bound is checked
+ *       atomically with the rename (never exceeded, modulo drift after a crash). Opening reads only the ledger;
+ *       a full scan happens in the background when the totals are over an hour old or unreadable, and when
+ *       eviction runs out of candidates.</li>
+ *   <li><b>Eviction.</b> Least recently used by file mtime (a hit re-stamps it at most once a minute), from a
+ *       sorted scan consumed over many evictions; 5 % headroom beyond the need. Chunks this process is reading
+ *       are pinned; other processes' readers copy a chunk through one open descriptor, which survives unlink.</li>
+ * </ul>
+ */
+package io.strata.cache.chunk;

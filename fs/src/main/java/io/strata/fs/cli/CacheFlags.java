@@ -1,6 +1,7 @@
 package io.strata.fs.cli;
 
 import io.strata.cache.FileStore;
+import io.strata.cache.chunk.CacheConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -8,26 +9,12 @@ import picocli.CommandLine.Option;
 /** Where fetched content is kept: {@code --cache-dir}, else {@code $STRATA_CACHE_DIR}, else a per-user default. */
 final class CacheFlags {
 
-    static final String ENV = "STRATA_CACHE_DIR";
-
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "Cache directory (default: $STRATA_CACHE_DIR, else /var/cache/strata for root, else $XDG_CACHE_HOME/strata).")
     Path cacheDir;
 
     Path directory() {
-        if (cacheDir != null) {
-            return cacheDir.toAbsolutePath();
-        }
-        String env = System.getenv(ENV);
-        if (env != null && !env.isBlank()) {
-            return Path.of(env).toAbsolutePath();
-        }
-        if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/var/cache/strata");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("strata");
+        return (cacheDir != null ? cacheDir : CacheConfig.defaultDirectory()).toAbsolutePath();
     }
 
     FileStore open() throws IOException {

@@ -43,11 +43,11 @@ final class Shell {
     }
 
     static String run(String... command) throws IOException, InterruptedException {
-        return run(null, command);
+        return run((Path) null, command);
     }
 
     static String bash(String script) throws IOException, InterruptedException {
-        return run(null, "bash", "-euo", "pipefail", "-c", script);
+        return run((Path) null, "bash", "-euo", "pipefail", "-c", script);
     }
 
     static List<String> lines(String text) {

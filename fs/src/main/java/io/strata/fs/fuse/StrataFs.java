@@ -1,0 +1,433 @@
+package io.strata.fs.fuse;
+
+import io.strata.fetcher.layer.EntryType;
+import io.strata.fs.union.Node;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
+import jnr.ffi.types.mode_t;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * The read-only FUSE filesystem of a mounted image: answers libfuse's path-based requests from a
+ * {@link MergedTree} and reads content through a {@link ContentReader}. Thin by design: no caching (the kernel
+ * caches, told by long timeouts that layers never change), no logic beyond translation, and every exception is
+ * turned into an errno here, because an exception that reached libfuse's native threads would kill the mount.
+ *
+ * <p>Mount it with {@code io.strata.fs.mount.FuseMount}; {@link #initialized()} completes when the kernel's
+ * {@code FUSE_INIT} arrives, which is the moment the mount starts answering.
+ */
+public final class StrataFs extends FuseStubFS {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StrataFs.class);
+
+    // Linux values (asm-generic/fcntl.h); libfuse hands the open(2) flags through unchanged.
+    private static final int O_ACCMODE = 03;
+    private static final int O_TRUNC = 01000;
+    private static final int W_OK = 2;
+    private static final int X_OK = 1;
+    private static final int R_OK = 4;
+
+    private final MergedTree tree;
+    private final ContentReader content;
+    private final CompletableFuture<Void> initialized = new CompletableFuture<>();
+    private final ThreadLocal<byte[]> readBuffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
+    private final ThreadLocal<FileStat> dirStats = ThreadLocal.withInitial(() -> new FileStat(Runtime.getSystemRuntime()));
+    private volatile long totalBytes = -1;
+
+    private StrataFs(MergedTree tree, ContentReader content) {
+        this.tree = Objects.requireNonNull(tree, "tree");
+        this.content = Objects.requireNonNull(content, "content");
+    }
+
+    /**
+     * A filesystem serving {@code tree}.
+     *
+     * @throws IllegalStateException when libfuse 2 cannot be loaded, naming the Debian package to install
+     */
+    public static StrataFs create(MergedTree tree, ContentReader content) {
+        try {
+            return new StrataFs(tree, content);
+        } catch (LinkageError | RuntimeException e) {
+            // jnr-fuse loads libfuse.so.2 in its constructor; without it the error is an opaque UnsatisfiedLinkError.
+            throw new IllegalStateException("cannot load libfuse.so.2 (" + e.getMessage()
+                    + "): install it with apt-get install libfuse2", e);
+        }
+    }
+
+    /** Completes when libfuse calls {@code init}, i.e. the kernel has connected and the mount answers. */
+    public CompletableFuture<Void> initialized() {
+        return initialized;
+    }
+
+    @Override
+    protected String getFSName() {
+        return "strata";
+    }
+
+    @Override
+    public Pointer init(Pointer conn) {
+        initialized.complete(null);
+        return null;
+    }
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        try {
+            Node node = tree.lookup(path);
+            if (node == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            FileStats.fill(stat, node);
+            return 0;
+        } catch (RuntimeException e) {
+            return failed("getattr", path, e);
+        }
+    }
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
+        try {
+            Node dir = tree.lookup(path);
+            if (dir == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            if (!dir.isDirectory()) {
+                return -ErrorCodes.ENOTDIR();
+            }
+            // Offset-0 mode: libfuse buffers the whole listing, so every entry is added in one call.
+            FileStat st = dirStats.get();
+            FileStats.fill(st, dir);
+            add(filler, buf, ".", st);
+            add(filler, buf, "..", null);
+            for (Map.Entry<String, Node> child : dir.children().entrySet()) {
+                FileStats.fill(st, child.getValue());
+                if (add(filler, buf, child.getKey(), st) != 0) {
+                    return -ErrorCodes.ENOMEM();
+                }
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            return failed("readdir", path, e);
+        }
+    }
+
+    /** Adds one name; the name is passed NUL-terminated in UTF-8 (jnr-fuse's String overload omits the NUL). */
+    private static int add(FuseFillDir filler, Pointer buf, String name, FileStat st) {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer cName = ByteBuffer.allocate(utf8.length + 1).put(utf8).put((byte) 0).flip();
+        return filler.apply(buf, cName, st == null ? null : Struct.getMemory(st), 0);
+    }
+
+    @Override
+    public int opendir(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int releasedir(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        try {
+            Node node = tree.lookup(path);
+            if (node == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            int flags = fi.flags.get();
+            if ((flags & O_ACCMODE) != 0 || (flags & O_TRUNC) != 0) {
+                return -ErrorCodes.EROFS();
+            }
+            // keep_cache comes from the kernel_cache mount option (jnr-fuse exposes the bit field as padding).
+            return 0;
+        } catch (RuntimeException e) {
+            return failed("open", path, e);
+        }
+    }
+
+    @Override
+    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        Node node = null;
+        try {
+            node = tree.lookup(path);
+            if (node == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            if (node.isDirectory()) {
+                return -ErrorCodes.EISDIR();
+            }
+            long fileSize = FileStats.size(node);
+            if (offset < 0 || size < 0) {
+                return -ErrorCodes.EINVAL();
+            }
+            if (offset >= fileSize || size == 0) {
+                return 0;
+            }
+            int length = (int) Math.min(Math.min(size, fileSize - offset), Integer.MAX_VALUE - 8);
+            byte[] bytes = readBuffers.get();
+            if (bytes.length < length) {
+                bytes = new byte[length];
+                readBuffers.set(bytes);
+            }
+            int n = content.read(node, offset, bytes, length);
+            if (n < 0 || n > length) {
+                throw new IOException("content reader returned " + n + " bytes for a read of " + length);
+            }
+            buf.put(0, bytes, 0, n);
+            return n;
+        } catch (IOException e) {
+            LOG.error("read of {} at offset {} failed: {}", path, offset, e.toString());
+            return -ErrorCodes.EIO();
+        } catch (RuntimeException e) {
+            return failed("read", path, e);
+        }
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int flush(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, @size_t long size) {
+        try {
+            Node node = tree.lookup(path);
+            if (node == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            if (node.entry().type() != EntryType.SYMLINK || node.entry().linkTarget() == null) {
+                return -ErrorCodes.EINVAL();
+            }
+            if (size <= 0) {
+                return -ErrorCodes.EINVAL();
+            }
+            // libfuse 2 expects a NUL-terminated string, truncated to fit the buffer.
+            byte[] target = node.entry().linkTarget().getBytes(StandardCharsets.UTF_8);
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        } catch (RuntimeException e) {
+            return failed("readlink", path, e);
+        }
+    }
+
+    @Override
+    public int statfs(String path, Statvfs st) {
+        try {
+            st.f_bsize.set(FileStats.BLOCK_SIZE);
+            st.f_frsize.set(FileStats.BLOCK_SIZE);
+            st.f_blocks.set((totalBytes() + FileStats.BLOCK_SIZE - 1) / FileStats.BLOCK_SIZE);
+            st.f_bfree.set(0);
+            st.f_bavail.set(0);
+            st.f_files.set(tree.nodeCount());
+            st.f_ffree.set(0);
+            st.f_favail.set(0);
+            st.f_namemax.set(255);
+            st.f_flag.set(Statvfs.ST_RDONLY | Statvfs.ST_NOSUID | Statvfs.ST_NODEV);
+            return 0;
+        } catch (RuntimeException e) {
+            return failed("statfs", path, e);
+        }
+    }
+
+    /** Sum of file sizes, each inode once; computed on first use because only df asks for it. */
+    private long totalBytes() {
+        long total = totalBytes;
+        if (total >= 0) {
+            return total;
+        }
+        total = 0;
+        Set<Long> seenLinked = new HashSet<>();
+        ArrayDeque<Node> todo = new ArrayDeque<>();
+        todo.push(tree.root());
+        while (!todo.isEmpty()) {
+            Node node = todo.pop();
+            if (node.isDirectory()) {
+                node.children().values().forEach(todo::push);
+            } else if (node.nlink() <= 1 || seenLinked.add(node.inode())) {
+                total += FileStats.size(node);
+            }
+        }
+        totalBytes = total;
+        return total;
+    }
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, @size_t long size) {
+        try {
+            Node node = tree.lookup(path);
+            if (node == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            byte[] bytes = node.entry().xattrs().get(name);
+            if (bytes == null) {
+                // jnr-fuse's ENOATTR() is the BSD number (93), which Linux reads as EPROTONOSUPPORT.
+                return -ErrorCodes.ENODATA();
+            }
+            return copyOut(bytes, value, size);
+        } catch (RuntimeException e) {
+            return failed("getxattr", path, e);
+        }
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, @size_t long size) {
+        try {
+            Node node = tree.lookup(path);
+            if (node == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            ByteBuffer names = ByteBuffer.allocate(node.entry().xattrs().keySet().stream()
+                    .mapToInt(n -> n.getBytes(StandardCharsets.UTF_8).length + 1).sum());
+            for (String name : node.entry().xattrs().keySet()) {
+                names.put(name.getBytes(StandardCharsets.UTF_8)).put((byte) 0);
+            }
+            return copyOut(names.array(), list, size);
+        } catch (RuntimeException e) {
+            return failed("listxattr", path, e);
+        }
+    }
+
+    /** The xattr calling convention: size 0 asks for the length, a too-small buffer is ERANGE. */
+    private static int copyOut(byte[] bytes, Pointer dst, long size) {
+        if (size == 0) {
+            return bytes.length;
+        }
+        if (size < bytes.length) {
+            return -ErrorCodes.ERANGE();
+        }
+        dst.put(0, bytes, 0, bytes.length);
+        return bytes.length;
+    }
+
+    @Override
+    public int access(String path, int mask) {
+        try {
+            Node node = tree.lookup(path);
+            if (node == null) {
+                return -ErrorCodes.ENOENT();
+            }
+            if ((mask & W_OK) != 0) {
+                return -ErrorCodes.EROFS();
+            }
+            return Permissions.allows(node.entry(), getContext(), mask & (R_OK | X_OK)) ? 0 : -ErrorCodes.EACCES();
+        } catch (RuntimeException e) {
+            return failed("access", path, e);
+        }
+    }
+
+    /** Logs an unexpected exception with the path and answers EIO: a bug must not take the mount down. */
+    private static int failed(String op, String path, RuntimeException e) {
+        LOG.error("{} {} failed", op, path, e);
+        return -ErrorCodes.EIO();
+    }
+
+    // Everything below would change the image: the mount is read-only.
+
+    @Override
+    public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int create(String path, @mode_t long mode, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int mkdir(String path, @mode_t long mode) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int mknod(String path, @mode_t long mode, long rdev) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int unlink(String path) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int chmod(String path, @mode_t long mode) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int chown(String path, long uid, long gid) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int truncate(String path, @off_t long size) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return -ErrorCodes.EROFS();
+    }
+}

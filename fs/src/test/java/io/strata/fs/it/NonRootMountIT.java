@@ -20,6 +20,18 @@ class NonRootMountIT {
 
     @Test
     void mount_asNobody_showsSameTreeAsUmociUnpack() throws Exception {
+        // Debian's udev rule makes /dev/fuse 0666 so users can mount through fusermount; containers often leave
+        // it 0600. Give it Debian's mode for this test and put the original back afterwards.
+        String fuseMode = Shell.run("stat", "-c", "%a", "/dev/fuse").trim();
+        Shell.run("chmod", "666", "/dev/fuse");
+        try {
+            mountAsNobody();
+        } finally {
+            Shell.run("chmod", fuseMode, "/dev/fuse");
+        }
+    }
+
+    private void mountAsNobody() throws Exception {
         Path work = Files.createTempDirectory("strata-nonroot");
         Shell.run("chmod", "755", work.toString());
         Path mnt = Files.createDirectories(work.resolve("mnt"));

@@ -33,6 +33,11 @@ final class FuseEnvironment {
                 throw new MountException("fusermount is not installed, and a non-root user needs it to mount: install "
                         + "it with apt-get install fuse3");
             }
+            // libfuse 2 opens /dev/fuse itself before it falls back to fusermount, and gives up on EACCES.
+            if (!Files.isReadable(Path.of("/dev/fuse")) || !Files.isWritable(Path.of("/dev/fuse"))) {
+                throw new MountException("not permitted to mount FUSE as this user: /dev/fuse is not readable and "
+                        + "writable by it (Debian's default mode is 0666: as root, chmod 666 /dev/fuse; or mount as root)");
+            }
             if (!isSetuid(fusermount)) {
                 throw new MountException("not permitted to mount FUSE as a non-root user: " + fusermount
                         + " is not setuid root (reinstall the fuse3 package, or mount as root)");

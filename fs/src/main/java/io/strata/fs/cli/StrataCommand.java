@@ -35,7 +35,14 @@ public final class StrataCommand implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new StrataCommand());
         cli.setExecutionExceptionHandler(StrataCommand::onError);
+        applyExitCodes(cli);
         return cli.execute(args);
+    }
+
+    /** Subcommands do not inherit the exit codes of the top command's annotation: set them on every one. */
+    private static void applyExitCodes(CommandLine cli) {
+        cli.getCommandSpec().exitCodeOnInvalidInput(USAGE).exitCodeOnExecutionException(RUNTIME_ERROR);
+        cli.getSubcommands().values().forEach(StrataCommand::applyExitCodes);
     }
 
     private static int onError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -34,6 +34,15 @@ public interface ChunkCache extends Closeable {
      */
     byte[] get(ChunkKey key, Loader loader) throws IOException;
 
+    /**
+     * Stores chunks that were produced and verified in bulk, outside any single flight: a format that can only
+     * produce its chunks together (a whole layer streamed once) publishes all of them after one verification.
+     * Waits for no load in flight, so a loader may call it for other keys without risk of deadlock.
+     *
+     * @throws ChunkDigestMismatchException if the bytes do not match a content-addressed key (nothing is stored)
+     */
+    void put(ChunkKey key, byte[] verified) throws IOException;
+
     /** The chunk if it is cached in memory or (intact) on disk; never loads. Counts a hit, never a miss. */
     Optional<byte[]> getIfPresent(ChunkKey key);
 

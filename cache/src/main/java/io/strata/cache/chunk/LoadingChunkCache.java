@@ -66,6 +66,14 @@ final class LoadingChunkCache implements ChunkCache {
     }
 
     @Override
+    public void put(ChunkKey key, byte[] verified) throws IOException {
+        Objects.requireNonNull(key, "key");
+        verify(key, Objects.requireNonNull(verified, "verified"));
+        counters.bytesLoaded.add(verified.length);
+        store.write(key, verified);
+    }
+
+    @Override
     public Optional<byte[]> getIfPresent(ChunkKey key) {
         byte[] cached = store.read(Objects.requireNonNull(key, "key"));
         return cached == null ? Optional.empty() : Optional.of(served(cached));

@@ -76,6 +76,23 @@ abstract class ChunkCacheContract {
     }
 
     @Test
+    void put_rangeKey_isServedWithoutLoading() throws IOException {
+        byte[] chunk = data(7, 5_000);
+        ChunkKey key = ChunkKey.ofRange("sha256:" + Sha256.hex(new byte[] {1}), 4096, chunk.length);
+        cache.put(key, chunk);
+        assertArrayEquals(chunk, cache.getIfPresent(key).orElseThrow());
+        assertArrayEquals(chunk, cache.get(key, () -> fail("a put chunk must not be loaded")));
+    }
+
+    @Test
+    void put_wrongBytesForContentKey_throwsAndStoresNothing() throws IOException {
+        byte[] chunk = data(8, 5_000);
+        ChunkKey key = keyOf(chunk);
+        assertThrows(ChunkDigestMismatchException.class, () -> cache.put(key, data(9, 5_000)));
+        assertTrue(cache.getIfPresent(key).isEmpty());
+    }
+
+    @Test
     void get_missingChunk_loadsAndReturnsBytes() throws IOException {
         byte[] chunk = data(1, 10_000);
         AtomicInteger loads = new AtomicInteger();

@@ -29,6 +29,8 @@ public final class FileStore {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** {@code prefix.PID.random.part}, as {@link #newTempFile} names them. */
+    private static final Pattern TEMP_NAME = Pattern.compile(".*\\.(\\d+)\\.\\d*\\.part");
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
 
     private final Path root;
@@ -47,6 +49,19 @@ public final class FileStore {
 
     public Path root() {
         return root;
+    }
+
+    /** The cache's own temp directory (same filesystem as the cache, so a rename into place is atomic). */
+    public Path tempDir() {
+        return tmp;
+    }
+
+    /**
+     * A new empty temp file in {@link #tempDir()}; the caller deletes it. Its name carries this process's pid so
+     * that {@link #cleanTemp} can tell a file of a live writer from one left by a killed process.
+     */
+    public Path newTempFile(String prefix) throws IOException {
+        return Files.createTempFile(tmp, prefix + "." + ProcessHandle.current().pid() + ".", ".part");
     }
 
     /** The path a complete file of this name has, whether or not it exists. */
@@ -69,7 +84,7 @@ public final class FileStore {
     public Path put(String namespace, String key, ContentWriter writer) throws IOException {
         Path target = pathOf(namespace, key);
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(tmp, key + ".", ".part");
+        Path temp = newTempFile(key);
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -95,18 +110,44 @@ public final class FileStore {
         }
     }
 
-    /** Deletes temp files left by processes that died mid-write and are older than {@code minAgeMillis}. */
-    public int cleanTemp(long minAgeMillis) throws IOException {
+    /**
+     * Deletes this store's temp files ({@code *.PID.*.part}) whose writing process is gone: what a killed process
+     * left mid-write. Files of live processes, and other files in {@code tmp/} (the chunk cache cleans its own),
+     * are kept. Returns how many were deleted.
+     */
+    public int cleanTemp() throws IOException {
         int removed = 0;
-        long cutoff = System.currentTimeMillis() - minAgeMillis;
         try (var files = Files.list(tmp)) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                if (Files.getLastModifiedTime(p).toMillis() < cutoff && Files.deleteIfExists(p)) {
+                var m = TEMP_NAME.matcher(p.getFileName().toString());
+                if (m.matches() && !isAlive(Long.parseLong(m.group(1))) && Files.deleteIfExists(p)) {
                     removed++;
                 }
             }
         }
         return removed;
+    }
+
+    /** Deletes every file of {@code namespace}; returns how many. Safe while readers hold them open. */
+    public int deleteAll(String namespace) throws IOException {
+        requireSafe(namespace);
+        Path dir = root.resolve(namespace);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static void requireSafe(String name) {

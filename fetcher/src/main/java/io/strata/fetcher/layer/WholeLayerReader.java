@@ -2,20 +2,15 @@ package io.strata.fetcher.layer;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Serves content from the layer's uncompressed tar in the cache, which was verified (blob digest, and diff_id
- * when known) before it got its name there. One {@link FileChannel} per layer, read with positional reads:
- * they share no file position, so concurrent readers need no lock.
+ * Serves entry content from a layer's uncompressed tar stream ({@link StoredBytes}: verified before anything is
+ * read from it), mapping an entry's logical bytes onto its stored bytes (sparse files) and following hard links.
+ * Holds no position, so concurrent readers need no lock.
  *
  * <p>A {@link EntryType#HARDLINK} entry has no content of its own: the union normally passes the link's target
  * entry, but when given the link itself the reader follows it through this layer's index (a map built on the
@@ -27,19 +22,16 @@ final class WholeLayerReader implements EntryReader, Closeable {
     private static final int MAX_LINK_HOPS = 16;
 
     private final String layer;
-    private final Path file;
-    private volatile FileChannel channel;
-    private volatile boolean closed;
+    private final StoredBytes bytes;
     private final long fileSize;
     private final LayerIndex index;
     private final LayerStats stats;
     private volatile Map<String, Entry> byPath;
 
-    WholeLayerReader(String layer, Path file, LayerIndex index, LayerStats stats) throws IOException {
+    WholeLayerReader(String layer, StoredBytes bytes, LayerIndex index, LayerStats stats) {
         this.layer = layer;
-        this.file = file;
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
-        this.fileSize = channel.size();
+        this.bytes = bytes;
+        this.fileSize = bytes.length();
         this.index = index;
         this.stats = stats;
     }
@@ -113,36 +105,7 @@ final class WholeLayerReader implements EntryReader, Closeable {
     }
 
     private void readStored(Entry e, long position, byte[] dst, int off, int len) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(dst, off, len);
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int r;
-            try {
-                r = channel.read(buf, pos);
-            } catch (ClosedChannelException ex) {
-                reopenAfterInterrupt(ex);
-                continue;
-            }
-            if (r < 0) {
-                throw new IOException("cached layer file " + file + " of layer " + layer + " ends at " + pos
-                        + " while reading '" + e.path() + "': it was truncated after it was verified; delete it"
-                        + " (and the layer's index) to re-fetch the layer");
-            }
-            pos += r;
-        }
-    }
-
-    /**
-     * A {@link FileChannel} closes itself for every user when one reading thread is interrupted; that must
-     * not break the layer for the other readers, so the channel is reopened (unless we were closed).
-     */
-    private synchronized void reopenAfterInterrupt(ClosedChannelException e) throws IOException {
-        if (closed || Thread.currentThread().isInterrupted()) {
-            throw e;
-        }
-        if (!channel.isOpen()) {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        }
+        bytes.readFully(position, dst, off, len);
     }
 
     private Entry resolve(Entry link) throws IOException {
@@ -174,12 +137,11 @@ final class WholeLayerReader implements EntryReader, Closeable {
 
     private IOException corruptIndex(Entry e, String problem) {
         return new IOException("index of layer " + layer + " is corrupt for '" + e.path() + "': " + problem
-                + "; delete the layer's files in the cache (indexes/ and layers/) to re-fetch it");
+                + "; delete the layer's index in the cache (indexes/) to re-fetch it");
     }
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        channel.close();
+        bytes.close();
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.cache.FileStore;
+import io.strata.cache.chunk.ChunkCache;
+import io.strata.cache.chunk.ChunkCaches;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.MediaTypes;
@@ -99,9 +101,10 @@ class GnuTarFixturesTest {
 
         MemoryBlobSource source = new MemoryBlobSource();
         Digest digest = source.put(tar);
-        OpenedLayer layer = new LayerOpener(source, new FileStore(tmp.resolve("cache")))
+        ChunkCache chunks = ChunkCaches.inMemory(64L << 20);
+        OpenedLayer layer = new LayerOpener(source, new FileStore(tmp.resolve("cache")), chunks)
                 .open(Descriptor.of(MediaTypes.OCI_LAYER_TAR, digest, tar.length), Digest.sha256(tar));
-        try {
+        try (chunks) {
             boolean pax = List.of(tarOptions).contains("--format=pax");
             boolean xattrs = List.of(tarOptions).contains("--xattrs");
             boolean sparse = List.of(tarOptions).contains("--sparse");

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.cache.FileStore;
+import io.strata.cache.chunk.CacheConfig;
+import io.strata.cache.chunk.ChunkCache;
+import io.strata.cache.chunk.ChunkCaches;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.DigestMismatchException;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +49,7 @@ class LayerOpenerTest {
     private byte[] data;
     private MemoryBlobSource source;
     private FileStore store;
+    private ChunkCache chunks;
 
     @BeforeEach
     void buildLayer() throws Exception {
@@ -58,11 +63,18 @@ class LayerOpenerTest {
         tar = Files.readAllBytes(tmp.resolve("layer.tar"));
         source = new MemoryBlobSource();
         store = new FileStore(tmp.resolve("cache"));
+        // Disk tier only: every read goes through the files a later process would find.
+        chunks = ChunkCaches.open(CacheConfig.builder().directory(tmp.resolve("cache")).memoryMaxBytes(0).build());
+    }
+
+    @AfterEach
+    void closeChunks() throws IOException {
+        chunks.close();
     }
 
     private OpenedLayer open(String mediaType, byte[] blob, Digest diffId) throws IOException {
         Digest digest = source.put(blob);
-        return new LayerOpener(source, store).open(Descriptor.of(mediaType, digest, blob.length), diffId);
+        return new LayerOpener(source, store, chunks).open(Descriptor.of(mediaType, digest, blob.length), diffId);
     }
 
     @Test
@@ -99,15 +111,40 @@ class LayerOpenerTest {
         OpenedLayer layer = open(MediaTypes.OCI_LAYER_TAR, tar, null);
         assertServes(layer);
         assertEquals(Digest.sha256(tar), layer.index().diffId());
-        assertArrayEquals(tar, Files.readAllBytes(store.find(LayerOpener.LAYERS, layer.descriptor().digest().toTagSafe() + ".tar").orElseThrow()));
+        assertArrayEquals(tar, cachedTar(layer));
         close(layer);
+    }
+
+    @Test
+    void open_chunksEvictedSinceIndexed_refetchesLayerOnceAndServes() throws Exception {
+        OpenedLayer first = open(MediaTypes.OCI_LAYER_GZIP, gzip(tar), Digest.sha256(tar));
+        close(first);
+        try (var admin = ChunkCaches.admin(tmp.resolve("cache"))) {
+            admin.clear();
+        }
+        OpenedLayer second = new LayerOpener(source, store, chunks).open(first.descriptor(), Digest.sha256(tar));
+        assertEquals(1, source.opens.get(), "opening from the cached index fetches nothing");
+        assertServes(second);
+        assertEquals(2, source.opens.get(), "the evicted content is fetched again, once");
+        assertArrayEquals(tar, cachedTar(second));
+        close(second);
+    }
+
+    /** The layer's uncompressed tar as its chunks in the cache hold it. */
+    private byte[] cachedTar(OpenedLayer layer) {
+        var out = new java.io.ByteArrayOutputStream();
+        for (long start = 0; start < tar.length; start += CachedLayerBytes.CHUNK_SIZE) {
+            int length = (int) Math.min(CachedLayerBytes.CHUNK_SIZE, tar.length - start);
+            out.writeBytes(chunks.getIfPresent(CachedLayerBytes.keyOf(layer.descriptor(), start, length)).orElseThrow());
+        }
+        return out.toByteArray();
     }
 
     @Test
     void open_secondTime_fetchesNothingAndCountsCacheHit() throws Exception {
         OpenedLayer first = open(MediaTypes.OCI_LAYER_GZIP, gzip(tar), Digest.sha256(tar));
         close(first);
-        OpenedLayer second = new LayerOpener(source, store).open(first.descriptor(), Digest.sha256(tar));
+        OpenedLayer second = new LayerOpener(source, store, chunks).open(first.descriptor(), Digest.sha256(tar));
         assertEquals(1, source.opens.get());
         assertEquals(0, second.stats().requests.get());
         assertEquals(0, second.stats().bytesFetched.get());
@@ -125,7 +162,7 @@ class LayerOpenerTest {
         assertTrue(e.getMessage().contains("diff_id"), e.getMessage());
         assertEquals(wrong, e.expected());
         assertNoFilesUnder(store.root().resolve(LayerOpener.INDEXES));
-        assertNoFilesUnder(store.root().resolve(LayerOpener.LAYERS));
+        assertNoFilesUnder(store.root().resolve("chunks"));
         assertNoFilesUnder(store.root().resolve("tmp"));
     }
 
@@ -136,7 +173,7 @@ class LayerOpenerTest {
         byte[] corrupt = blob.clone();
         corrupt[corrupt.length / 2] ^= 0x55;
         source.blobs.put(digest, corrupt);
-        assertThrows(DigestMismatchException.class, () -> new LayerOpener(source, store)
+        assertThrows(DigestMismatchException.class, () -> new LayerOpener(source, store, chunks)
                 .open(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, blob.length), null));
         assertNoFilesUnder(store.root().resolve(LayerOpener.INDEXES));
     }
@@ -149,7 +186,7 @@ class LayerOpenerTest {
         byte[] bytes = Files.readAllBytes(index);
         bytes[bytes.length / 2] ^= 1;
         Files.write(index, bytes);
-        OpenedLayer second = new LayerOpener(source, store).open(first.descriptor(), null);
+        OpenedLayer second = new LayerOpener(source, store, chunks).open(first.descriptor(), null);
         assertEquals(2, source.opens.get());
         assertEquals(first.index().entries(), second.index().entries());
         close(second);
@@ -165,7 +202,7 @@ class LayerOpenerTest {
         Files.write(index, bytes);
         IndexFileException e = assertThrows(IndexFileException.class, () -> IndexFile.read(index, first.descriptor().digest()));
         assertTrue(e.getMessage().contains("version 99"), e.getMessage());
-        close(new LayerOpener(source, store).open(first.descriptor(), null));
+        close(new LayerOpener(source, store, chunks).open(first.descriptor(), null));
         assertEquals(2, source.opens.get());
     }
 

@@ -4,6 +4,7 @@ import io.strata.cache.chunk.CacheAdmin;
 import io.strata.cache.chunk.CacheConfig;
 import io.strata.cache.chunk.CacheStats;
 import io.strata.cache.chunk.ChunkCaches;
+import io.strata.fetcher.layer.LayerOpener;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,6 +34,10 @@ final class CacheCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (!java.nio.file.Files.isDirectory(cacheFlags.directory())) {
+                throw new java.io.FileNotFoundException("no cache at " + cacheFlags.directory()
+                        + " (choose one with --cache-dir or STRATA_CACHE_DIR)");
+            }
             try (CacheAdmin admin = ChunkCaches.admin(cacheFlags.directory())) {
                 System.out.print(run(admin));
             }
@@ -66,8 +71,9 @@ final class CacheCommand implements Runnable {
         @Override
         String run(CacheAdmin admin) throws Exception {
             CacheAdmin.VerifyResult r = admin.verify();
+            int spools = cacheFlags.open().cleanTemp();
             return String.format(Locale.ROOT, "checked %d chunks (%s): %d bad and removed, %d stale temp files removed%n",
-                    r.checked(), Sizes.human(r.bytesChecked()), r.removed(), r.tempFilesRemoved());
+                    r.checked(), Sizes.human(r.bytesChecked()), r.removed(), r.tempFilesRemoved() + spools);
         }
     }
 
@@ -89,7 +95,9 @@ final class CacheCommand implements Runnable {
         @Override
         String run(CacheAdmin admin) throws Exception {
             CacheAdmin.PruneResult r = admin.clear();
-            return String.format(Locale.ROOT, "removed %d chunks (%s)%n", r.removedEntries(), Sizes.human(r.removedBytes()));
+            int indexes = cacheFlags.open().deleteAll(LayerOpener.INDEXES);
+            return String.format(Locale.ROOT, "removed %d chunks (%s) and %d layer indexes%n", r.removedEntries(),
+                    Sizes.human(r.removedBytes()), indexes);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.strata.fs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.cache.chunk.CacheConfig;
 import io.strata.fetcher.image.ImageRef;
 import io.strata.fetcher.source.SourceOptions;
 import io.strata.fs.fuse.StrataFs;
@@ -58,6 +59,9 @@ final class MountCommand implements Callable<Integer> {
         ImageRef ref = ImageRef.parse(image);
         SourceOptions sourceOptions = sourceFlags.toOptions();
         Path dir = mountpoint.toAbsolutePath();
+        if (cacheFlags.maxSize != null) {
+            CacheConfig.parseSize(CacheConfig.MAX_SIZE_FLAG, cacheFlags.maxSize); // a bad size is a usage error, now
+        }
         if (!foreground) {
             MountDaemon.Spawned child = MountDaemon.spawnAndWait(childCommand(), dir, Duration.ofSeconds(timeoutSeconds));
             System.out.printf("mounted %s at %s (pid %d, log %s)%n", ref, dir, child.pid(), child.logFile());
@@ -66,7 +70,7 @@ final class MountCommand implements Callable<Integer> {
         MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug);
         MountedImage mounted;
         try {
-            mounted = MountedImage.open(ref, sourceOptions, cacheFlags.open());
+            mounted = MountedImage.open(ref, sourceOptions, cacheFlags.open(), cacheFlags.openChunks());
         } catch (Exception e) {
             MountDaemon.notifyFailed(StrataCommand.describe(e));
             throw e;
@@ -90,6 +94,9 @@ final class MountCommand implements Callable<Integer> {
     private List<String> childCommand() {
         List<String> args = new ArrayList<>(List.of("mount", "--foreground", "--timeout", String.valueOf(timeoutSeconds),
                 "--platform", sourceFlags.platform, "--cache-dir", cacheFlags.directory().toString()));
+        if (cacheFlags.maxSize != null) {
+            args.addAll(List.of("--cache-max-size", cacheFlags.maxSize));
+        }
         for (String host : sourceFlags.insecureRegistries) {
             args.addAll(List.of("--insecure-registry", host));
         }

@@ -1,6 +1,7 @@
 package io.strata.fs.image;
 
 import io.strata.cache.FileStore;
+import io.strata.cache.chunk.ChunkCache;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.ImageRef;
 import io.strata.fetcher.image.ResolvedImage;
@@ -40,32 +41,50 @@ public final class MountedImage implements AutoCloseable {
 
     private final ResolvedImage image;
     private final BlobSource source;
+    private final ChunkCache chunks;
     private final List<OpenedLayer> layers;
     private final UnionView union;
     private final long startedMillis = System.currentTimeMillis();
 
-    private MountedImage(ResolvedImage image, BlobSource source, List<OpenedLayer> layers, UnionView union) {
+    private MountedImage(ResolvedImage image, BlobSource source, ChunkCache chunks, List<OpenedLayer> layers,
+                         UnionView union) {
         this.image = image;
         this.source = source;
+        this.chunks = chunks;
         this.layers = layers;
         this.union = union;
     }
 
-    /** Resolves {@code ref}, opens its layers through {@code store}, and builds the union. */
-    public static MountedImage open(ImageRef ref, SourceOptions options, FileStore store) throws IOException {
-        BlobSource source = BlobSources.open(ref, options);
+    /**
+     * Resolves {@code ref}, opens its layers (indexes kept in {@code store}, content in {@code chunks}), and builds
+     * the union. The mounted image owns {@code chunks} from here on and closes it.
+     */
+    public static MountedImage open(ImageRef ref, SourceOptions options, FileStore store, ChunkCache chunks)
+            throws IOException {
+        BlobSource source;
+        try {
+            int stale = store.cleanTemp();
+            if (stale > 0) {
+                log.info("removed {} temp files left in {} by killed processes", stale, store.tempDir());
+            }
+            source = BlobSources.open(ref, options);
+        } catch (IOException | RuntimeException e) {
+            chunks.close();
+            throw e;
+        }
         try {
             ResolvedImage image = ImageResolver.resolve(source, ref, options.platform());
             log.info("resolved {} to manifest {} ({} layers)", ref, image.manifestDigest(), image.layers().size());
-            List<OpenedLayer> layers = openLayers(image, new LayerOpener(source, store));
+            List<OpenedLayer> layers = openLayers(image, new LayerOpener(source, store, chunks));
             List<LayerIndex> indexes = layers.stream().map(OpenedLayer::index).toList();
             long t0 = System.nanoTime();
             UnionView union = UnionView.build(indexes);
             log.info("merged {} layers into {} inodes in {} ms", layers.size(), union.nodeCount(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return new MountedImage(image, source, layers, union);
+            return new MountedImage(image, source, chunks, layers, union);
         } catch (IOException | RuntimeException e) {
             source.close();
+            chunks.close();
             throw e;
         }
     }
@@ -171,6 +190,7 @@ public final class MountedImage implements AutoCloseable {
             }
         }
         source.close();
+        chunks.close();
         if (first != null) {
             throw first;
         }

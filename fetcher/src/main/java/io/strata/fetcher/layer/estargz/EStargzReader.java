@@ -1,0 +1,181 @@
+package io.strata.fetcher.layer.estargz;
+
+import io.strata.cache.chunk.ChunkCache;
+import io.strata.cache.chunk.ChunkKey;
+import io.strata.fetcher.image.Digest;
+import io.strata.fetcher.layer.Entry;
+import io.strata.fetcher.layer.EntryReader;
+import io.strata.fetcher.layer.EntryType;
+import io.strata.fetcher.layer.LayerStats;
+import io.strata.fetcher.source.BlobSource;
+import io.strata.fetcher.source.TransferCounter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads eStargz file content chunk by chunk through the {@link ChunkCache}, each chunk keyed by its TOC
+ * {@code chunkDigest} so that the cache verifies it before it is stored or returned (and identical chunks of
+ * other layers are one entry). A read that needs several chunks missing from the cache fetches them with one
+ * range request (their gzip members are adjacent in the blob) and splits the bytes. Holds no state besides the
+ * immutable table, so concurrent reads need no lock.
+ */
+final class EStargzReader implements EntryReader {
+
+    /** A merged fetch is held in memory whole: stop merging past this many compressed bytes. */
+    private static final long MAX_MERGED_RANGE = 64L << 20;
+
+    private final BlobSource source;
+    private final Digest layer;
+    private final ChunkTable table;
+    private final ChunkCache cache;
+    private final LayerStats stats;
+    private final TransferCounter counter;
+
+    EStargzReader(BlobSource source, Digest layer, ChunkTable table, ChunkCache cache, LayerStats stats,
+                  TransferCounter counter) {
+        this.source = source;
+        this.layer = layer;
+        this.table = table;
+        this.cache = cache;
+        this.stats = stats;
+        this.counter = counter;
+    }
+
+    @Override
+    public int read(Entry entry, long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset " + offset + " reading '" + entry.path() + "'");
+        }
+        if (length == 0 || (entry.type() != EntryType.FILE && entry.type() != EntryType.HARDLINK)) {
+            return 0;
+        }
+        ChunkTable.FileChunks file = table.file(entry.path());
+        if (file == null && entry.type() == EntryType.HARDLINK) {
+            file = table.file(entry.linkTarget());
+        }
+        if (file == null) {
+            if (entry.type() == EntryType.FILE && entry.size() > 0) {
+                throw new IOException("eStargz layer " + layer + " has no chunks for '" + entry.path() + "' of "
+                        + entry.size() + " bytes: the entry is not from this layer's index");
+            }
+            return 0; // an empty file
+        }
+        if (offset >= file.size()) {
+            return 0;
+        }
+        int n = (int) Math.min(length, file.size() - offset);
+        int first = table.chunkAt(file, offset);
+        int last = table.chunkAt(file, offset + n - 1);
+        byte[][] chunks = new byte[last - first + 1][];
+        boolean missed = false;
+        for (int c = first; c <= last; c++) {
+            if (chunks[c - first] != null) {
+                continue;
+            }
+            Optional<byte[]> cached = cache.getIfPresent(key(c));
+            if (cached.isPresent()) {
+                chunks[c - first] = cached.get();
+                continue;
+            }
+            missed = true;
+            int runEnd = missingRunEnd(c, last);
+            if (runEnd > c) {
+                fetchRun(entry, c, runEnd, chunks, first);
+            } else {
+                int chunk = c;
+                chunks[c - first] = cache.get(key(c), () -> fetchRun(entry, chunk, chunk, null, 0));
+            }
+        }
+        copy(offset, n, first, chunks, dst, dstOffset);
+        (missed ? stats.cacheMisses : stats.cacheHits).incrementAndGet();
+        stats.bytesServed.addAndGet(n);
+        return n;
+    }
+
+    /** The last chunk of the run of missing chunks starting at {@code c}, bounded by size. */
+    private int missingRunEnd(int c, int last) {
+        int end = c;
+        while (end < last && table.compressedEnd[end + 1] - table.compressedStart[c] <= MAX_MERGED_RANGE
+                && table.compressedStart[end + 1] == table.compressedEnd[end]
+                && cache.getIfPresent(key(end + 1)).isEmpty()) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * Fetches chunks {@code [from, to]} with one range request and decompresses each. With {@code into} (a merged
+     * fetch), every chunk is handed to the cache, which verifies it, and placed in {@code into}; a chunk that fails
+     * is not cached and fails the read after the good ones are kept. Without (the loader of one chunk), returns the
+     * chunk's bytes for the cache to verify.
+     */
+    private byte[] fetchRun(Entry entry, int from, int to, byte[][] into, int intoBase) throws IOException {
+        long start = table.compressedStart[from];
+        long end = table.compressedEnd[to];
+        int length = (int) (end - start);
+        byte[] compressed = source.readRange(layer, start, length, counter);
+        if (compressed.length != length) {
+            throw new IOException("eStargz layer " + layer + ": the source returned " + compressed.length
+                    + " bytes of the range [" + start + ", " + end + ") holding '" + entry.path() + "'"
+                    + " (is the blob shorter than its TOC says?)");
+        }
+        IOException failure = null;
+        byte[] last = null;
+        for (int c = from; c <= to; c++) {
+            last = inflate(entry, c, compressed, (int) (table.compressedStart[c] - start),
+                    (int) (table.compressedEnd[c] - table.compressedStart[c]));
+            if (into != null) {
+                try {
+                    cache.put(key(c), last);
+                    into[c - intoBase] = last;
+                } catch (IOException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+        }
+        if (failure != null) {
+            throw new IOException("eStargz layer " + layer + ", '" + entry.path() + "': " + failure.getMessage(), failure);
+        }
+        return last;
+    }
+
+    /** The chunk's uncompressed bytes: its content starts its gzip member, and is exactly its size. */
+    private byte[] inflate(Entry entry, int c, byte[] buf, int off, int len) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(buf, off, len), 1 << 16)) {
+            byte[] bytes = in.readNBytes(table.size[c]);
+            if (bytes.length != table.size[c]) {
+                throw new IOException("its gzip member ends after " + bytes.length + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new IOException("eStargz layer " + layer + ": chunk at file offset " + table.fileOffset[c] + " of '"
+                    + entry.path() + "' (" + table.size[c] + " bytes, gzip member at blob offset "
+                    + table.compressedStart[c] + ") cannot be decompressed: " + e.getMessage(), e);
+        }
+    }
+
+    private void copy(long offset, int n, int first, byte[][] chunks, byte[] dst, int dstOffset) throws IOException {
+        int done = 0;
+        for (int c = first; done < n; c++) {
+            byte[] chunk = chunks[c - first];
+            if (chunk.length != table.size[c]) {
+                throw new IOException("cached chunk " + table.digest[c] + " has " + chunk.length + " bytes, the TOC"
+                        + " of layer " + layer + " says " + table.size[c] + "; run strata cache verify");
+            }
+            long pos = offset + done;
+            int inChunk = (int) (pos - table.fileOffset[c]);
+            int take = Math.min(n - done, chunk.length - inChunk);
+            System.arraycopy(chunk, inChunk, dst, dstOffset + done, take);
+            done += take;
+        }
+    }
+
+    private ChunkKey key(int c) {
+        return ChunkKey.ofContent(table.digest[c]);
+    }
+}

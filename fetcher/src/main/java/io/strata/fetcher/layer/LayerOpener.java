@@ -32,19 +32,25 @@ public final class LayerOpener {
     private final List<LayerFormat> formats;
 
     /**
+     * An opener that fetches every layer whole.
+     *
      * @param store  where layer indexes are kept (and its {@code tmp/} where layers are spooled while verified)
      * @param chunks where layer content is kept
      */
     public LayerOpener(BlobSource source, FileStore store, ChunkCache chunks) {
-        this(source, store, chunks, List.of(new WholeLayerFormat()));
+        this(source, store, chunks, List.of());
     }
 
-    /** With the formats to try, in order; the last should accept every layer. */
-    public LayerOpener(BlobSource source, FileStore store, ChunkCache chunks, List<LayerFormat> formats) {
+    /**
+     * An opener that tries the {@code lazyFormats} in order and falls back to fetching the layer whole.
+     */
+    public LayerOpener(BlobSource source, FileStore store, ChunkCache chunks, List<LayerFormat> lazyFormats) {
         this.source = source;
         this.store = store;
         this.chunks = chunks;
-        this.formats = List.copyOf(formats);
+        List<LayerFormat> all = new java.util.ArrayList<>(lazyFormats);
+        all.add(new WholeLayerFormat());
+        this.formats = List.copyOf(all);
     }
 
     /**

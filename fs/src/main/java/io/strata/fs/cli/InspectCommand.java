@@ -3,6 +3,7 @@ package io.strata.fs.cli;
 import io.strata.fetcher.image.ImageInspector;
 import io.strata.fetcher.image.ImageRef;
 import io.strata.fetcher.image.ResolvedImage;
+import io.strata.fetcher.layer.estargz.EStargzFormat;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.BlobSources;
 import io.strata.fetcher.source.ImageResolver;
@@ -33,7 +34,8 @@ final class InspectCommand implements Callable<Integer> {
         SourceOptions options = sourceFlags.toOptions();
         try (BlobSource source = BlobSources.open(ref, options)) {
             ResolvedImage resolved = ImageResolver.resolve(source, ref, options.platform());
-            ImageInspector inspector = ImageInspector.wholeLayers();
+            ImageInspector inspector = new ImageInspector(d -> d.annotation(EStargzFormat.TOC_DIGEST_ANNOTATION) != null
+                    ? EStargzFormat.FORMAT + " (lazy: chunks fetched as files are read)" : ImageInspector.WHOLE_LAYER.apply(d));
             System.out.print(json ? inspector.renderJson(resolved) + "\n" : inspector.renderTable(resolved));
         }
         return 0;

@@ -6,7 +6,9 @@ import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.ImageRef;
 import io.strata.fetcher.image.ResolvedImage;
 import io.strata.fetcher.layer.EntryReader;
+import io.strata.fetcher.layer.LayerFormat;
 import io.strata.fetcher.layer.LayerIndex;
+import io.strata.fetcher.layer.estargz.EStargzFormat;
 import io.strata.fetcher.layer.LayerOpener;
 import io.strata.fetcher.layer.OpenedLayer;
 import io.strata.fetcher.source.BlobSource;
@@ -38,6 +40,9 @@ public final class MountedImage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MountedImage.class);
     /** Layers are fetched in parallel, but a few streams saturate a link; more only add contention. */
     private static final int MAX_PARALLEL_LAYERS = 4;
+
+    /** Formats that serve a layer file by file, preferred in this order over fetching the layer whole. */
+    private static final List<LayerFormat> LAZY_FORMATS = List.of(new EStargzFormat());
 
     private final ResolvedImage image;
     private final BlobSource source;
@@ -75,7 +80,7 @@ public final class MountedImage implements AutoCloseable {
         try {
             ResolvedImage image = ImageResolver.resolve(source, ref, options.platform());
             log.info("resolved {} to manifest {} ({} layers)", ref, image.manifestDigest(), image.layers().size());
-            List<OpenedLayer> layers = openLayers(image, new LayerOpener(source, store, chunks));
+            List<OpenedLayer> layers = openLayers(image, new LayerOpener(source, store, chunks, LAZY_FORMATS));
             List<LayerIndex> indexes = layers.stream().map(OpenedLayer::index).toList();
             long t0 = System.nanoTime();
             UnionView union = UnionView.build(indexes);

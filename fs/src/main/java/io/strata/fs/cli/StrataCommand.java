@@ -35,6 +35,9 @@ public final class StrataCommand implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new StrataCommand());
         cli.setExecutionExceptionHandler(StrataCommand::onError);
+        for (StrataSubcommand sub : java.util.ServiceLoader.load(StrataSubcommand.class)) {
+            cli.addSubcommand(sub); // named by its own @Command
+        }
         applyExitCodes(cli);
         return cli.execute(args);
     }

@@ -1,0 +1,10 @@
+/**
+ * Benchmarks of Strata, and the only place where the project measures time: unit tests never assert a
+ * duration. Each benchmark measures its baseline in the same run (a plain file next to the cache, say) and
+ * reports ratios to it, with the median and p10/p90 of several repetitions after warm-up ones, under a header
+ * that describes the machine.
+ *
+ * <p>Entry points: {@link io.strata.bench.BenchMain} ({@code ./strata bench cache}, which puts the thin bench jar beside the fs jar)
+ * and {@link io.strata.bench.BenchCommand}, the {@code strata bench} subcommand.
+ */
+package io.strata.bench;

@@ -6,6 +6,7 @@ import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.DigestMismatchException;
 import io.strata.fetcher.image.MediaTypes;
+import io.strata.fetcher.layer.gzindex.IndexedGzipFormat;
 import io.strata.fetcher.source.BlobSource;
 import java.io.IOException;
 import java.util.List;
@@ -49,8 +50,44 @@ public final class LayerOpener {
         this.store = store;
         this.chunks = chunks;
         List<LayerFormat> all = new java.util.ArrayList<>(lazyFormats);
+        all.add(indexedGzip());
         all.add(new WholeLayerFormat());
         this.formats = List.copyOf(all);
+    }
+
+    /**
+     * Lazy reads of a gzip layer fetched whole once before: its file table ({@link IndexFile}, kept by
+     * {@link WholeLayerFormat}) and its checkpoint index, with the same readers and chunk grid as a whole layer.
+     */
+    private static LayerFormat indexedGzip() {
+        return new IndexedGzipFormat(
+                (store, layer) -> {
+                    Optional<java.nio.file.Path> file = store.find(INDEXES, layer.digest().toTagSafe());
+                    if (file.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    try {
+                        return Optional.of(IndexFile.read(file.get(), layer.digest()).index());
+                    } catch (IndexFileException e) {
+                        return Optional.empty(); // the whole-layer format fetches it again and rewrites it
+                    }
+                },
+                (name, bytes, index, stats) -> new WholeLayerReader(name, new StoredBytes() {
+                    @Override
+                    public long length() {
+                        return bytes.length();
+                    }
+
+                    @Override
+                    public void readFully(long position, byte[] dst, int off, int len) throws IOException {
+                        bytes.readFully(position, dst, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        bytes.close();
+                    }
+                }, index, stats));
     }
 
     /**

@@ -5,6 +5,9 @@ import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.DigestMismatchException;
 import io.strata.fetcher.image.MediaTypes;
+import io.strata.fetcher.layer.gzindex.CheckpointIndex;
+import io.strata.fetcher.layer.gzindex.CheckpointIndexBuilder;
+import io.strata.fetcher.layer.gzindex.IndexingGzipInputStream;
 import io.strata.fetcher.layer.tar.TarIndexer;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.TransferCounter;
@@ -27,8 +30,13 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  */
 final class LayerStream {
 
-    /** What one pass produced: the index (null when not asked for) and the verified uncompressed length. */
-    record Spooled(LayerIndex index, long tarLength) {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LayerStream.class);
+
+    /**
+     * What one pass produced: the index (null when not asked for), the verified uncompressed length, and for a
+     * gzip layer the checkpoint index that makes later reads of it lazy (null when none could be built).
+     */
+    record Spooled(LayerIndex index, long tarLength, CheckpointIndex checkpoints) {
     }
 
     private LayerStream() {
@@ -54,11 +62,17 @@ final class LayerStream {
             MessageDigest hasher = diffIdOrNull != null ? diffIdOrNull.newHasher() : Digest.newSha256();
             TeeInputStream tee;
             List<Entry> entries = null;
+            IndexingGzipInputStream indexing = null;
             try {
                 // The buffer also gives the gzip reader the mark/reset it uses between members, so it never asks
                 // the (verifying, forward-only) source stream to rewind.
                 InputStream buffered = new BufferedInputStream(blob, 1 << 16);
-                InputStream uncompressed = new BufferedInputStream(decompress(buffered, compression), 1 << 16);
+                InputStream decompressed;
+                if (compression == MediaTypes.Compression.GZIP && buildIndex) {
+                    indexing = indexingGzip(buffered, layer.digest());
+                }
+                decompressed = indexing != null ? indexing : decompress(buffered, compression);
+                InputStream uncompressed = new BufferedInputStream(decompressed, 1 << 16);
                 tee = new TeeInputStream(uncompressed, out, hasher);
                 if (buildIndex) {
                     entries = TarIndexer.readAll(tee, name);
@@ -74,7 +88,23 @@ final class LayerStream {
                 throw new DigestMismatchException("layer " + name + " (its uncompressed tar, checked against the"
                         + " image config's diff_id)", diffIdOrNull, diffId.toString());
             }
-            return new Spooled(buildIndex ? new LayerIndex(layer.digest(), diffId, entries) : null, tee.count());
+            // Only now, with the blob verified at its end, do the span digests of the checkpoint index chain to it.
+            CheckpointIndex checkpoints = indexing != null ? indexing.finish() : null;
+            return new Spooled(buildIndex ? new LayerIndex(layer.digest(), diffId, entries) : null, tee.count(), checkpoints);
+        }
+    }
+
+    /**
+     * A gzip decompressor that also records checkpoints, through the system zlib; null (plain decompression, no
+     * lazy reads later) when zlib cannot be used here.
+     */
+    private static IndexingGzipInputStream indexingGzip(InputStream compressed, Digest layer) {
+        try {
+            return new IndexingGzipInputStream(compressed, layer, CheckpointIndexBuilder.DEFAULT_SPAN_SIZE);
+        } catch (IOException | LinkageError | RuntimeException e) {
+            log.warn("cannot build a checkpoint index of layer {} ({}): later mounts will fetch it whole again",
+                    layer.shortForm(), e.toString());
+            return null;
         }
     }
 

@@ -5,6 +5,7 @@ import io.strata.cache.chunk.ChunkCache;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.DigestMismatchException;
+import io.strata.fetcher.layer.gzindex.IndexedGzipFormat;
 import io.strata.fetcher.source.BlobSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,12 @@ final class WholeLayerFormat implements LayerFormat {
             Files.deleteIfExists(spool);
         }
         store.put(INDEXES, key, out -> IndexFile.write(spooled.index(), spooled.tarLength(), out));
+        if (spooled.checkpoints() != null) {
+            // After the file table: a checkpoint index without its table would be useless.
+            IndexedGzipFormat.store(store, spooled.checkpoints());
+            LOG.info("layer {}: checkpoint index kept ({} spans); later mounts read it lazily",
+                    layer.digest().shortForm(), spooled.checkpoints().checkpointCount());
+        }
         LOG.info("layer {} fetched whole ({} bytes, {} entries) and cached", layer.digest().shortForm(),
                 stats.bytesFetched.get(), spooled.index().entries().size());
         return opened(source, store, chunks, layer, spooled.index(), spooled.tarLength(), stats);

@@ -117,7 +117,9 @@ class LayerOpenerTest {
 
     @Test
     void open_chunksEvictedSinceIndexed_refetchesLayerOnceAndServes() throws Exception {
-        OpenedLayer first = open(MediaTypes.OCI_LAYER_GZIP, gzip(tar), Digest.sha256(tar));
+        // A zstd layer has no checkpoint index: its only way back is the whole layer again.
+        Shell.run(tmp, "zstd", "-q", "-f", "layer.tar", "-o", "layer.tar.zst");
+        OpenedLayer first = open(MediaTypes.OCI_LAYER_ZSTD, Files.readAllBytes(tmp.resolve("layer.tar.zst")), Digest.sha256(tar));
         close(first);
         try (var admin = ChunkCaches.admin(tmp.resolve("cache"))) {
             admin.clear();
@@ -141,8 +143,25 @@ class LayerOpenerTest {
     }
 
     @Test
-    void open_secondTime_fetchesNothingAndCountsCacheHit() throws Exception {
+    void open_gzipLayerSecondTime_isLazyThroughItsCheckpointIndex() throws Exception {
         OpenedLayer first = open(MediaTypes.OCI_LAYER_GZIP, gzip(tar), Digest.sha256(tar));
+        close(first);
+        try (var admin = ChunkCaches.admin(tmp.resolve("cache"))) {
+            admin.clear(); // no content left: every read of the second open must go to the blob
+        }
+        OpenedLayer second = new LayerOpener(source, store, chunks).open(first.descriptor(), Digest.sha256(tar));
+        assertEquals("indexed-gzip", second.format());
+        assertEquals(null, second.notLazyReason());
+        assertEquals(0, second.stats().requests.get(), "opening from the cached indexes fetches nothing");
+        assertServes(second);
+        assertEquals(1, source.opens.get(), "content comes by range requests, never the whole blob again");
+        assertTrue(second.stats().requests.get() > 0);
+        close(second);
+    }
+
+    @Test
+    void open_secondTime_fetchesNothingAndCountsCacheHit() throws Exception {
+        OpenedLayer first = open(MediaTypes.OCI_LAYER_TAR, tar, Digest.sha256(tar));
         close(first);
         OpenedLayer second = new LayerOpener(source, store, chunks).open(first.descriptor(), Digest.sha256(tar));
         assertEquals(1, source.opens.get());

@@ -5,6 +5,8 @@ import io.strata.cache.chunk.ChunkCache;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.source.BlobSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What a {@link LayerFormat} gets to open one layer.
@@ -14,6 +16,17 @@ import io.strata.fetcher.source.BlobSource;
  * @param diffId the config's {@code rootfs.diff_ids} entry for the layer, or null when unknown
  * @param store  where indexes are kept (small files; its {@code tmp/} for spooling)
  * @param chunks where content is kept: every byte a reader gets comes through it
+ * @param notes  why formats declined the layer although it looked like theirs, collected for {@code strata status}
  */
-public record LayerContext(BlobSource source, Descriptor layer, Digest diffId, FileStore store, ChunkCache chunks) {
+public record LayerContext(BlobSource source, Descriptor layer, Digest diffId, FileStore store, ChunkCache chunks,
+                           List<String> notes) {
+
+    public LayerContext(BlobSource source, Descriptor layer, Digest diffId, FileStore store, ChunkCache chunks) {
+        this(source, layer, diffId, store, chunks, new CopyOnWriteArrayList<>());
+    }
+
+    /** Records why a format that recognized the layer does not serve it (never a silent fallback). */
+    public void declined(String why) {
+        notes.add(why);
+    }
 }

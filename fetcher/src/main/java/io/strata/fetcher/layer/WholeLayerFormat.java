@@ -39,7 +39,12 @@ final class WholeLayerFormat implements LayerFormat {
     /** Always serves the layer: the whole-layer format is the fallback of every tar layer. */
     @Override
     public Optional<OpenedLayer> open(LayerContext context) throws IOException {
-        return Optional.of(open(context.source(), context.store(), context.chunks(), context.layer(), context.diffId()));
+        OpenedLayer whole = open(context.source(), context.store(), context.chunks(), context.layer(), context.diffId());
+        if (context.notes().isEmpty()) {
+            return Optional.of(whole);
+        }
+        String reason = String.join("; ", context.notes()) + " (fetched whole once, then served from the cache)";
+        return Optional.of(new OpenedLayer(whole.descriptor(), whole.index(), whole.reader(), whole.stats(), FORMAT, reason));
     }
 
     /** From the cache when it holds the layer's index, else by fetching the blob once. */

@@ -110,6 +110,7 @@ public final class EStargzFormat implements LayerFormat {
         if (unverifiable != null) {
             LOG.warn("layer {} is a stargz layer without chunk digests ('{}' has none): its content cannot be"
                     + " verified chunk by chunk, so it is not served lazily", layer.digest().shortForm(), unverifiable);
+            context.declined("stargz layer without chunk digests: its chunks cannot be verified one by one");
             return Optional.empty();
         }
         TocIndex.Built built = TocIndex.build(toc, loaded.tocOffset(), layer.digest(), context.diffId());
@@ -175,6 +176,8 @@ public final class EStargzFormat implements LayerFormat {
         }
         if (tocDigest == null && !trustUnverifiedToc) {
             LOG.warn("layer {}: {}", layer.digest().shortForm(), UNVERIFIABLE_REASON);
+            context.declined("eStargz layer without the " + TOC_DIGEST_ANNOTATION
+                    + " annotation: its TOC cannot be verified");
             return null;
         }
         long tocEnd = blobSize - footer.footerSize();

@@ -224,7 +224,10 @@ class EStargzRoundTripTest {
         Layer layer = write(List.of());
         Descriptor bare = descriptor(layer.digest(), layer.blob().length, null);
 
-        assertTrue(new EStargzFormat().open(new LayerContext(layer.source(), bare, null, store("u"), cache())).isEmpty());
+        LayerContext untrusted = new LayerContext(layer.source(), bare, null, store("u"), cache());
+        assertTrue(new EStargzFormat().open(untrusted).isEmpty());
+        assertEquals(1, untrusted.notes().size(), "the fallback must say why: " + untrusted.notes());
+        assertTrue(untrusted.notes().get(0).contains(EStargzFormat.TOC_DIGEST_ANNOTATION), untrusted.notes().get(0));
         OpenedLayer trusted = new EStargzFormat(true)
                 .open(new LayerContext(layer.source(), bare, null, store("t"), cache())).orElseThrow();
         assertArrayEquals(Files.readAllBytes(src.resolve("mid.bin")), readAll(trusted, entry(trusted, "mid.bin")));

@@ -58,7 +58,7 @@ final class CacheCommand implements Runnable {
                     size        %s in %d chunks
                     hits        %d (memory %d, disk %d), misses %d, hit ratio %s
                     fetched     %s (loaded into the cache)
-                    served      %s (returned to readers)
+                    served      %s of chunk data to readers (a chunk counts whole at each read of it)
                     failures    %d loads failed
                     """, s.directory(), Sizes.human(s.sizeBytes()), s.entries(), c.hits(), c.memoryHits(), c.diskHits(),
                     c.misses(), Sizes.percent(c.hits(), c.hits() + c.misses()), Sizes.human(c.bytesLoaded()),

@@ -39,6 +39,8 @@ public interface ChunkCache extends Closeable {
      * produce its chunks together (a whole layer streamed once) publishes all of them after one verification.
      * Waits for no load in flight, so a loader may call it for other keys without risk of deadlock.
      *
+     * A store that fails (full or read-only disk) is logged, never thrown: the caller has its bytes anyway.
+     *
      * @throws ChunkDigestMismatchException if the bytes do not match a content-addressed key (nothing is stored)
      */
     void put(ChunkKey key, byte[] verified) throws IOException;

@@ -35,7 +35,7 @@ final class ChunkFiles {
 
     static final String CONTENT_PREFIX = "sha256-";
     static final String RANGE_PREFIX = "range-";
-    static final long STALE_TEMP_MILLIS = 60_000;
+    static final long STALE_TEMP_MILLIS = 3_600_000;
 
     private static final Pattern CHUNK_NAME = Pattern.compile("(?:sha256|range)-([0-9a-f]{64})");
     private static final Pattern TEMP_NAME = Pattern.compile("strata-chunk\\.(\\d+)\\.[0-9a-f]+\\.tmp");
@@ -182,8 +182,9 @@ final class ChunkFiles {
     }
 
     /**
-     * Deletes chunk temp files left by dead processes, or older than a minute (a chunk write takes
-     * milliseconds, so such a file is abandoned even if its pid now belongs to some other live process).
+     * Deletes chunk temp files left by dead processes, or older than an hour (a chunk write takes milliseconds
+     * even behind the ledger lock, so such a file is abandoned even if its pid now belongs to another process;
+     * a minute was too short for a writer queued behind a long recount).
      * Touches only this class's temp names: FileStore's temp files live in the same directory.
      */
     int cleanTemp(long nowMillis) throws IOException {

@@ -70,7 +70,12 @@ final class LoadingChunkCache implements ChunkCache {
         Objects.requireNonNull(key, "key");
         verify(key, Objects.requireNonNull(verified, "verified"));
         counters.bytesLoaded.add(verified.length);
-        store.write(key, verified);
+        try {
+            store.write(key, verified);
+        } catch (IOException | RuntimeException e) {
+            // As in get(): the cache is an optimisation, a full or read-only disk must not fail the reader.
+            log.warn("could not keep chunk {} in {}: {}; serving it uncached", key, description, e.toString());
+        }
     }
 
     @Override

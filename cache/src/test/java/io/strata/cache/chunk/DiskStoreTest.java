@@ -223,16 +223,17 @@ final class DiskStoreTest {
         p.waitFor();
         Path deadOwner = Files.createFile(tmp.resolve("strata-chunk." + p.pid() + ".ab12.tmp"));
         Path oldOwnedByUs = Files.createFile(tmp.resolve("strata-chunk." + ProcessHandle.current().pid() + ".cd.tmp"));
-        Files.setLastModifiedTime(oldOwnedByUs, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        Files.setLastModifiedTime(oldOwnedByUs, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
         Path freshOwnedByUs = Files.createFile(tmp.resolve("strata-chunk." + ProcessHandle.current().pid() + ".ef.tmp"));
+        Files.setLastModifiedTime(freshOwnedByUs, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
         Path fileStoreTemp = Files.createFile(tmp.resolve("index.123456.part"));
         Files.setLastModifiedTime(fileStoreTemp, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
 
         disk(1 << 20).close();
 
         assertFalse(Files.exists(deadOwner), "temp of a dead process kept");
-        assertFalse(Files.exists(oldOwnedByUs), "temp older than a minute kept");
-        assertTrue(Files.exists(freshOwnedByUs), "fresh temp of a live process removed");
+        assertFalse(Files.exists(oldOwnedByUs), "temp older than an hour kept");
+        assertTrue(Files.exists(freshOwnedByUs), "a live process's temp of a few minutes removed");
         assertTrue(Files.exists(fileStoreTemp), "FileStore's temp file touched");
     }
 

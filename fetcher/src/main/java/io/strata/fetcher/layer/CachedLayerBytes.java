@@ -110,7 +110,9 @@ final class CachedLayerBytes implements StoredBytes {
             log.warn("chunk [{}, +{}) of layer {} is no longer cached (evicted or removed): fetching the whole layer"
                     + " again (a bigger --cache-max-size avoids this)", start, chunkLength, layer.digest().shortForm());
             stats.cacheMisses.incrementAndGet();
-            Path spool = Files.createTempFile(spoolDir, "refetch-" + layer.digest().hex().substring(0, 12), ".tar");
+            // Named like FileStore's temp files (prefix.PID.random.part) so that a killed process's spool is cleaned.
+            Path spool = Files.createTempFile(spoolDir, "refetch-" + layer.digest().hex().substring(0, 12) + "."
+                    + ProcessHandle.current().pid() + ".", ".part");
             try {
                 long spooled = LayerStream.spool(source, layer, diffId, spool, stats, false).tarLength();
                 if (spooled != length) {

@@ -68,6 +68,10 @@ final class RegistryAuth {
         return false;
     }
 
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
     /** Whether stored credentials were found, for the message of a refusal. */
     boolean hasCredentials() {
         return credentials != null;
@@ -87,6 +91,13 @@ final class RegistryAuth {
         }
         Request.Builder request = new Request.Builder().url(tokenUrl.build()).get();
         if (credentials != null) {
+            // Token services often live on another host (that is fine over TLS), but stored credentials never
+            // travel in clear text to anything but this machine.
+            if (!url.isHttps() && !isLoopback(url.host())) {
+                throw new RegistryException("registry " + registry + " asks for the stored credentials to be sent to "
+                        + url.scheme() + "://" + url.host() + " without TLS: refused (fix the registry's token realm,"
+                        + " or remove its credentials to pull anonymously)", 401, null, false, null);
+            }
             request.header("Authorization", credentials.header());
         }
         try (Response response = http.newCall(request.build()).execute()) {

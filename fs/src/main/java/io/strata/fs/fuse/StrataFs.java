@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.Struct;
@@ -53,6 +54,7 @@ public final class StrataFs extends FuseStubFS {
     private final ThreadLocal<byte[]> readBuffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
     private final ThreadLocal<FileStat> dirStats = ThreadLocal.withInitial(() -> new FileStat(Runtime.getSystemRuntime()));
     private volatile long totalBytes = -1;
+    private volatile Consumer<String> openListener;
 
     private StrataFs(MergedTree tree, ContentReader content) {
         this.tree = Objects.requireNonNull(tree, "tree");
@@ -72,6 +74,15 @@ public final class StrataFs extends FuseStubFS {
             throw new IllegalStateException("cannot load libfuse.so.2 (" + e.getMessage()
                     + "): install it with apt-get install libfuse2", e);
         }
+    }
+
+    /**
+     * Tells {@code listener} the path ("/usr/bin/env") of every successful open of a regular file, on the libfuse
+     * thread that serves it (so it must be quick and thread-safe); {@code strata record} records profiles with it.
+     * Null (the default) tells nobody.
+     */
+    public void setOpenListener(Consumer<String> listener) {
+        this.openListener = listener;
     }
 
     /** Completes when libfuse calls {@code init}, i.e. the kernel has connected and the mount answers. */
@@ -99,7 +110,7 @@ public final class StrataFs extends FuseStubFS {
             }
             FileStats.fill(stat, node);
             return 0;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("getattr", path, e);
         }
     }
@@ -126,7 +137,7 @@ public final class StrataFs extends FuseStubFS {
                 }
             }
             return 0;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("readdir", path, e);
         }
     }
@@ -159,9 +170,13 @@ public final class StrataFs extends FuseStubFS {
             if ((flags & O_ACCMODE) != 0 || (flags & O_TRUNC) != 0) {
                 return -ErrorCodes.EROFS();
             }
+            Consumer<String> listener = openListener;
+            if (listener != null && node.entry().type() == EntryType.FILE) {
+                listener.accept(path);
+            }
             // keep_cache comes from the kernel_cache mount option (jnr-fuse exposes the bit field as padding).
             return 0;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("open", path, e);
         }
     }
@@ -199,7 +214,7 @@ public final class StrataFs extends FuseStubFS {
         } catch (IOException e) {
             LOG.error("read of {} at offset {} failed: {}", path, offset, e.toString());
             return -ErrorCodes.EIO();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("read", path, e);
         }
     }
@@ -233,7 +248,7 @@ public final class StrataFs extends FuseStubFS {
             buf.put(0, target, 0, n);
             buf.putByte(n, (byte) 0);
             return 0;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("readlink", path, e);
         }
     }
@@ -252,7 +267,7 @@ public final class StrataFs extends FuseStubFS {
             st.f_namemax.set(255);
             st.f_flag.set(Statvfs.ST_RDONLY | Statvfs.ST_NOSUID | Statvfs.ST_NODEV);
             return 0;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("statfs", path, e);
         }
     }
@@ -292,7 +307,7 @@ public final class StrataFs extends FuseStubFS {
                 return -ErrorCodes.ENODATA();
             }
             return copyOut(bytes, value, size);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("getxattr", path, e);
         }
     }
@@ -310,7 +325,7 @@ public final class StrataFs extends FuseStubFS {
                 names.put(name.getBytes(StandardCharsets.UTF_8)).put((byte) 0);
             }
             return copyOut(names.array(), list, size);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("listxattr", path, e);
         }
     }
@@ -338,13 +353,17 @@ public final class StrataFs extends FuseStubFS {
                 return -ErrorCodes.EROFS();
             }
             return Permissions.allows(node.entry(), getContext(), mask & (R_OK | X_OK)) ? 0 : -ErrorCodes.EACCES();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return failed("access", path, e);
         }
     }
 
     /** Logs an unexpected exception with the path and answers EIO: a bug must not take the mount down. */
-    private static int failed(String op, String path, RuntimeException e) {
+    /**
+     * The last line of defence: nothing may unwind into libfuse's native thread, not even an Error (a zlib that
+     * cannot load, an OutOfMemoryError on a hostile index): the call fails with EIO and the mount lives on.
+     */
+    private static int failed(String op, String path, Throwable e) {
         LOG.error("{} {} failed", op, path, e);
         return -ErrorCodes.EIO();
     }

@@ -66,7 +66,7 @@ public final class MountDaemon {
         RuntimeDir runtime = RuntimeDir.forMountpoint(mountpoint);
         precheck(runtime.mountpoint());
         Path log = runtime.logFile();
-        Path ready = runtime.readyFile();
+        Path ready = runtime.newReadyFile();
         Process child;
         try {
             runtime.create();
@@ -120,6 +120,16 @@ public final class MountDaemon {
             Thread.currentThread().interrupt();
             stop(child);
             throw new MountException("interrupted while waiting for the mount at " + runtime.mountpoint());
+        } finally {
+            deleteQuietly(ready);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a stale report file in the logs directory harms nothing: each spawn has its own name
         }
     }
 

@@ -3,8 +3,10 @@ package io.strata.fs.mount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -77,18 +79,39 @@ public final class RuntimeDir {
         return base.resolve("logs").resolve(key + ".log");
     }
 
-    /** Where a detached mount process reports READY or ERROR to the process that started it. */
-    Path readyFile() {
-        return base.resolve("logs").resolve(key + ".ready");
+    /**
+     * Where a detached mount process reports READY or ERROR to the process that started it: one file per spawn,
+     * so that two {@code strata mount} racing for one mount point never read or delete each other's report.
+     */
+    Path newReadyFile() {
+        return base.resolve("logs").resolve(key + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".ready");
     }
 
-    /** Creates the per-mount and log directories, private to the user (the socket accepts commands). */
+    /**
+     * Creates the per-mount and log directories, private to the user (the socket accepts commands), and refuses
+     * ones that exist but are not: {@code /tmp/strata-UID} could have been made by another user beforehand, who
+     * could then unmount our mounts, forge readiness, or have our log overwrite a file through a symlink.
+     */
     void create() throws IOException {
         for (Path d : new Path[] {base, dir(), base.resolve("logs")}) {
-            if (!Files.isDirectory(d)) {
+            if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(d);
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
             }
+            requirePrivate(d);
+        }
+    }
+
+    private static void requirePrivate(Path d) throws IOException {
+        Map<String, Object> a = Files.readAttributes(d, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) a.get("uid");
+        int mode = (Integer) a.get("mode");
+        boolean directory = (mode & 0170000) == 0040000;
+        if (!directory || uid != Commands.uid() || (mode & 0077) != 0) {
+            throw new IOException("runtime directory " + d + " is not a private directory of this user (owner uid "
+                    + uid + ", mode " + Integer.toOctalString(mode & 07777) + "): remove it, or set "
+                    + "XDG_RUNTIME_DIR (or " + ENV + ") to a directory only you can write");
         }
     }
 

@@ -51,8 +51,9 @@ public final class EStargzFormat implements LayerFormat {
     static final String NAMESPACE = "estargz";
 
     /** Bounds on what is held in memory: a TOC of 10⁶ entries is about 300 MiB of JSON. */
-    static final int MAX_TOC_COMPRESSED = 256 << 20;
-    static final int MAX_TOC_JSON = 512 << 20;
+    // Bounds against a hostile image: a real TOC takes ~200 bytes a file, so 64 MiB of JSON is ~300 000 files.
+    static final int MAX_TOC_COMPRESSED = 32 << 20;
+    static final int MAX_TOC_JSON = 64 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(EStargzFormat.class);
     private static final int CACHE_MAGIC = 0x53475a31; // "SGZ1"
@@ -115,7 +116,7 @@ public final class EStargzFormat implements LayerFormat {
         }
         TocIndex.Built built = TocIndex.build(toc, loaded.tocOffset(), layer.digest(), context.diffId());
         EStargzReader reader = new EStargzReader(context.source(), layer.digest(), built.chunks(), context.chunks(),
-                stats, counter);
+                stats, counter, built.prioritized());
         LOG.info("layer {} opened as eStargz ({} entries, {} chunks)", layer.digest().shortForm(),
                 built.index().entries().size(), built.chunks().chunkCount());
         return Optional.of(new OpenedLayer(layer, built.index(), reader, stats, FORMAT, null));

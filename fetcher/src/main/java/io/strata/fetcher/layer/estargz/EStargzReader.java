@@ -6,12 +6,14 @@ import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.layer.Entry;
 import io.strata.fetcher.layer.EntryReader;
 import io.strata.fetcher.layer.EntryType;
+import io.strata.fetcher.layer.HasPrioritizedFiles;
 import io.strata.fetcher.layer.LayerStats;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.TransferCounter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -23,7 +25,7 @@ import java.util.zip.GZIPInputStream;
  * range request (their gzip members are adjacent in the blob) and splits the bytes. Holds no state besides the
  * immutable table, so concurrent reads need no lock.
  */
-final class EStargzReader implements EntryReader {
+final class EStargzReader implements EntryReader, HasPrioritizedFiles {
 
     /** A merged fetch is held in memory whole: stop merging past this many compressed bytes. */
     private static final long MAX_MERGED_RANGE = 64L << 20;
@@ -34,15 +36,22 @@ final class EStargzReader implements EntryReader {
     private final ChunkCache cache;
     private final LayerStats stats;
     private final TransferCounter counter;
+    private final List<String> prioritized;
 
     EStargzReader(BlobSource source, Digest layer, ChunkTable table, ChunkCache cache, LayerStats stats,
-                  TransferCounter counter) {
+                  TransferCounter counter, List<String> prioritized) {
         this.source = source;
         this.layer = layer;
         this.table = table;
         this.cache = cache;
         this.stats = stats;
         this.counter = counter;
+        this.prioritized = List.copyOf(prioritized);
+    }
+
+    @Override
+    public List<String> prioritizedFiles() {
+        return prioritized;
     }
 
     @Override

@@ -41,8 +41,12 @@ final class TocIndex {
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final int MAX_LINK_HOPS = 16;
 
-    /** What the TOC yields. */
-    record Built(LayerIndex index, ChunkTable chunks) {
+    /**
+     * What the TOC yields.
+     *
+     * @param prioritized the regular files before the {@code .prefetch.landmark}, in TOC order (empty without one)
+     */
+    record Built(LayerIndex index, ChunkTable chunks, List<String> prioritized) {
     }
 
     private record Chunk(long compressedStart, long fileOffset, long declaredSize, String digest) {
@@ -53,6 +57,7 @@ final class TocIndex {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Map<String, List<Chunk>> fileChunks = new HashMap<>();
     private final Map<String, Long> fileSizes = new HashMap<>();
+    private List<String> prioritized = List.of();
 
     private TocIndex(String layer, long tocOffset) {
         this.layer = layer;
@@ -77,7 +82,8 @@ final class TocIndex {
     static Built build(Toc toc, long tocOffset, Digest layerDigest, Digest diffId) throws CorruptLayerException {
         TocIndex b = new TocIndex(layerDigest.toString(), tocOffset);
         b.readEntries(toc.entries());
-        return new Built(new LayerIndex(layerDigest, diffId, new ArrayList<>(b.entries.values())), b.table());
+        return new Built(new LayerIndex(layerDigest, diffId, new ArrayList<>(b.entries.values())), b.table(),
+                b.prioritized);
     }
 
     private void readEntries(List<Toc.TocEntry> toc) throws CorruptLayerException {
@@ -111,6 +117,11 @@ final class TocIndex {
                 }
             }
             if (path.equals(PREFETCH_LANDMARK) || path.equals(NO_PREFETCH_LANDMARK)) {
+                if (path.equals(PREFETCH_LANDMARK)) {
+                    // Everything before the landmark is what the layer's author wants fetched first.
+                    prioritized = entries.values().stream().filter(x -> x.type() == EntryType.FILE)
+                            .map(Entry::path).toList();
+                }
                 continue;
             }
             entries.remove(path); // a later entry of the same path replaces the earlier one, in the later place

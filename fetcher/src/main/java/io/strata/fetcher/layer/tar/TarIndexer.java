@@ -47,10 +47,26 @@ public final class TarIndexer {
      * earlier one (as extraction would) but keeps the earlier one's position in the list, so directories
      * still tend to precede their children.
      */
+    /** More entries than any real image layer has (the largest known have a few hundred thousand). */
+    static final long MAX_ENTRIES = 5_000_000;
+    /** Sparse data segments of all files of one layer together: 16 bytes each in the index. */
+    static final long MAX_SPARSE_SEGMENTS = 1 << 22;
+
     public static List<Entry> readAll(InputStream in, String layer) throws IOException {
         TarIndexer indexer = new TarIndexer(in, layer);
         Map<String, Entry> byPath = new LinkedHashMap<>();
+        long entries = 0;
+        long segments = 0;
         for (Entry e; (e = indexer.next()) != null; ) {
+            // Budgets per layer, so that a hostile layer cannot exhaust the heap through its index.
+            if (++entries > MAX_ENTRIES) {
+                throw new CorruptLayerException(layer, e.path(), "the layer has more than " + MAX_ENTRIES + " entries");
+            }
+            segments += e.sparseMap() == null ? 0 : e.sparseMap().length / 2;
+            if (segments > MAX_SPARSE_SEGMENTS) {
+                throw new CorruptLayerException(layer, e.path(), "the layer's sparse files have more than "
+                        + MAX_SPARSE_SEGMENTS + " data segments in all");
+            }
             byPath.put(e.path(), e);
         }
         return new ArrayList<>(byPath.values());

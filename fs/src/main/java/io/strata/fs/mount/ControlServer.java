@@ -28,6 +28,8 @@ public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_REQUEST = 256;
+    /** An unmount waits for the kernel; a status is instant: 60 s bounds both without cutting a real request. */
+    static final int CLIENT_DEADLINE_SECONDS = 60;
 
     private final RuntimeDir runtime;
     private final MountInfo info;
@@ -74,15 +76,43 @@ public final class ControlServer implements AutoCloseable {
         return control;
     }
 
+    /**
+     * Accepts clients and answers each in a thread of its own, closed after {@link #CLIENT_DEADLINE_SECONDS}: a
+     * client that connects and sends nothing must not stall every later {@code strata status} or {@code umount}.
+     */
     private void serve() {
         while (server.isOpen()) {
-            try (SocketChannel client = server.accept()) {
-                handle(client);
+            SocketChannel client;
+            try {
+                client = server.accept();
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                LOG.warn("control request failed: {}", e.toString());
+                LOG.warn("control socket accept failed: {}", e.toString());
+                continue;
             }
+            Thread worker = new Thread(() -> {
+                try (client) {
+                    handle(client);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("control request failed: {}", e.toString());
+                }
+            }, "strata-control-client");
+            worker.setDaemon(true);
+            worker.start();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    worker.join(CLIENT_DEADLINE_SECONDS * 1000L);
+                    if (worker.isAlive()) {
+                        LOG.warn("control client sent no complete request within {} s: closing it", CLIENT_DEADLINE_SECONDS);
+                        client.close(); // unblocks the worker's read
+                    }
+                } catch (InterruptedException | IOException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "strata-control-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
         }
     }
 

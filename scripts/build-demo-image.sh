@@ -17,8 +17,9 @@ trap 'rm -rf "$work"' EXIT
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
-# Files of the given Debian packages (those installed), with directory symlinks of merged /usr resolved,
-# so that /bin/bash is archived as usr/bin/bash under the usr/bin directory, never through the symlink.
+# Files and directories of the given Debian packages (those installed), with directory symlinks of merged /usr
+# resolved, so that /bin/bash is archived as usr/bin/bash under the usr/bin directory, never through the symlink.
+# Directories are archived as entries of their own (--no-recursion), with their real modes and times.
 package_files() {
   local pkg
   for pkg in "$@"; do
@@ -26,7 +27,7 @@ package_files() {
     dpkg -L "$pkg"
   done | while IFS= read -r f; do
     [[ -e $f || -L $f ]] || continue
-    [[ -d $f && ! -L $f ]] && continue
+    case $f in /. | /proc | /sys | /dev | /run) continue ;; esac   # the host's virtual filesystems: not image content
     d=$(readlink -f "$(dirname "$f")"); d=${d#/}
     printf '%s\n' "${d:+$d/}$(basename "$f")"
   done | sort -u

@@ -39,14 +39,20 @@ for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 
 image=127.0.0.1:$port/demo/app:latest
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 
 [[ -f $layout/index.json ]] || { echo "building the sample image in $layout ..."; scripts/build-demo-image.sh "$layout" >/dev/null; }
 step ./strata copy "oci:$layout:latest" "$image"
 step ./strata inspect "$image"
 step ./strata mount --cache-dir "$cache" "$image" "$mnt"
-step ls -la "$mnt/usr/bin" --color=never | head -5
+step ls -ld "$mnt/usr/bin" "$mnt/usr/bin/python3.11" "$mnt/etc/motd"
 step cat "$mnt/etc/os-release"
 step ls "$mnt/usr/share/doc/python3.11"
 step chroot "$mnt" /bin/sh -c 'echo hi from $(uname -s); python3 -c "import sys, json; print(\"python\", sys.version.split()[0], json.dumps({\"ok\": True}))"'
 step ./strata status "$mnt"
+step ./strata umount "$mnt"
+bold "A second mount of the same image, from the cache:"
+step ./strata mount --cache-dir "$cache" "$image" "$mnt"
+step chroot "$mnt" python3 -c 'print("hello again")'
+./strata status "$mnt" | grep '^total'
 step ./strata umount "$mnt"

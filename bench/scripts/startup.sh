@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 reps=${1:-3}
 scripts/install-deps.sh
-./strata --version >/dev/null
+# STRATA=path/to/strata.jar pins a built jar (while sources change); default: the ./strata launcher.
+strata() { if [[ -n ${STRATA:-} ]]; then java -jar "$STRATA" "$@"; else ./strata "$@"; fi; }
+strata --version >/dev/null
 work=$(mktemp -d /var/tmp/strata-startup.XXXXXX)
 layout=build/demo/layout
 [[ -f $layout/index.json ]] || scripts/build-demo-image.sh "$layout" >/dev/null
@@ -22,17 +24,17 @@ printf 'version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: 
 docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
 registry=$!
 mnt=$work/mnt; mkdir -p "$mnt"
-cleanup() { ./strata umount "$mnt" >/dev/null 2>&1 || true; kill "$registry" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { strata umount "$mnt" >/dev/null 2>&1 || true; kill "$registry" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 image=127.0.0.1:$port/demo/app:latest
-./strata copy "oci:$layout:latest" "$image" >/dev/null
-./strata convert --cache-dir "$work/convert-cache" "$image" "127.0.0.1:$port/demo/app:esgz" >/dev/null
-size=$(./strata inspect --json "$image" | python3 -c 'import json,sys; print(sum(l["size"] for l in json.load(sys.stdin)["layers"]))' 2>/dev/null || echo 0)
+strata copy "oci:$layout:latest" "$image" >/dev/null
+strata convert --cache-dir "$work/convert-cache" "$image" "127.0.0.1:$port/demo/app:esgz" >/dev/null
+size=$(strata inspect --json "$image" | python3 -c 'import json,sys; print(sum(l["size"] for l in json.load(sys.stdin)["layers"]))' 2>/dev/null || echo 0)
 cmd=(python3 -c 'print("hello")')
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-fetched() { ./strata status --json "$mnt" | python3 -c 'import json,sys; print(sum(l["bytesFetched"] for l in json.load(sys.stdin)["layers"]))'; }
+fetched() { strata status --json "$mnt" | python3 -c 'import json,sys; print(sum(l["bytesFetched"] for l in json.load(sys.stdin)["layers"]))'; }
 drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 
 echo "| mode | run | mount or pull+unpack (s) | python3 hello (s) | total (s) | bytes fetched | of image |"
@@ -42,13 +44,13 @@ row() { printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" \
   "$(awk -v f="$5" -v s="$size" 'BEGIN { if (s > 0) printf "%.1f %%", 100 * f / s; else print "-" }')"; }
 strata_run() { # MODE RUN IMAGE CACHE [prepare...]
   local mode=$1 run=$2 img=$3 cache=$4; drop
-  local t0; t0=$(now); ./strata mount --cache-dir "$cache" "$img" "$mnt" >/dev/null; local t1; t1=$(now)
+  local t0; t0=$(now); strata mount --cache-dir "$cache" "$img" "$mnt" >/dev/null; local t1; t1=$(now)
   chroot "$mnt" "${cmd[@]}" >/dev/null; local t2; t2=$(now)
   row "$mode" "$run" "$(secs "$t0" "$t1")" "$(secs "$t1" "$t2")" "$(fetched)"
-  ./strata umount "$mnt" >/dev/null
+  strata umount "$mnt" >/dev/null
 }
 for r in $(seq "$reps"); do
-  rm -rf "$work/legacy"; drop
+  rm -rf "$work/legacy"; mkdir -p "$work/legacy"; drop
   t0=$(now)
   skopeo copy -q --src-tls-verify=false "docker://$image" "oci:$work/legacy/layout:latest"
   umoci unpack -q --image "$work/legacy/layout:latest" "$work/legacy/bundle" 2>/dev/null || umoci unpack --image "$work/legacy/layout:latest" "$work/legacy/bundle" >/dev/null
@@ -57,7 +59,7 @@ for r in $(seq "$reps"); do
   rm -rf "$work/cache-$r"
   strata_run whole "$r" "$image" "$work/cache-$r"
   strata_run warm "$r" "$image" "$work/cache-$r"
-  ./strata cache prune --max-size 0 --cache-dir "$work/cache-$r" >/dev/null
+  strata cache prune --max-size 0 --cache-dir "$work/cache-$r" >/dev/null
   strata_run indexed-gzip "$r" "$image" "$work/cache-$r"
   strata_run estargz "$r" "127.0.0.1:$port/demo/app:esgz" "$work/esgz-cache-$r"
 done

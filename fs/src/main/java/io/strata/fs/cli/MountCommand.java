@@ -9,6 +9,7 @@ import io.strata.fs.image.MountedImage;
 import io.strata.fs.mount.MountDaemon;
 import io.strata.fs.mount.MountOptions;
 import io.strata.fs.mount.MountRunner;
+import io.strata.fs.prefetch.PrefetchMode;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +46,22 @@ final class MountCommand implements Callable<Integer> {
             description = "How long to wait for the layers to be indexed and the mount to answer (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--trust-published-index",
+            description = "Use a lazy index published next to the image by strata index (trusted like whoever can push"
+                    + " to the repository; the cache keeps using it once imported).")
+    boolean trustPublishedIndex;
+
     @Option(names = "--fuse-debug", hidden = true, description = "libfuse debug output (very verbose).")
     boolean fuseDebug;
+
+    @Option(names = "--prefetch", paramLabel = "MODE", defaultValue = "prioritized",
+            description = "What to fetch in the background once mounted: none, prioritized (the eStargz prioritized"
+                    + " files, or those of --prefetch-profile) or all (then every file). Default: ${DEFAULT-VALUE}.")
+    String prefetch;
+
+    @Option(names = "--prefetch-profile", paramLabel = "FILE",
+            description = "A profile from strata record (one path per line): prefetch these files first.")
+    Path prefetchProfile;
 
     @Mixin
     SourceFlags sourceFlags;
@@ -62,6 +77,11 @@ final class MountCommand implements Callable<Integer> {
         if (cacheFlags.maxSize != null) {
             CacheConfig.parseSize(CacheConfig.MAX_SIZE_FLAG, cacheFlags.maxSize); // a bad size is a usage error, now
         }
+        PrefetchMode prefetchMode = PrefetchMode.parse("--prefetch", prefetch);
+        List<String> profile = prefetchProfile == null ? null : PrefetchProfiles.read(prefetchProfile);
+        if (profile != null && prefetchMode == PrefetchMode.NONE) {
+            throw new IllegalArgumentException("--prefetch-profile needs --prefetch prioritized or all, not none");
+        }
         if (!foreground) {
             MountDaemon.Spawned child = MountDaemon.spawnAndWait(childCommand(), dir, Duration.ofSeconds(timeoutSeconds));
             System.out.printf("mounted %s at %s (pid %d, log %s)%n", ref, dir, child.pid(), child.logFile());
@@ -70,13 +90,16 @@ final class MountCommand implements Callable<Integer> {
         MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug);
         MountedImage mounted;
         try {
-            mounted = MountedImage.open(ref, sourceOptions, cacheFlags.open(), cacheFlags.openChunks());
+            mounted = MountedImage.open(ref, sourceOptions, cacheFlags.open(), cacheFlags.openChunks(),
+                    trustPublishedIndex);
         } catch (Exception e) {
             MountDaemon.notifyFailed(StrataCommand.describe(e));
             throw e;
         }
         try (mounted) {
             StrataFs fs = StrataFs.create(mounted.tree(), mounted.contentReader());
+            // Only once the mount answers: prefetch must not delay the mount, only use the time after it.
+            fs.initialized().thenRun(() -> mounted.startPrefetch(prefetchMode, profile));
             ObjectMapper json = new ObjectMapper();
             String logFile = System.getenv(MountDaemon.LOG_FILE_ENV);
             MountRunner.serve(fs, dir, options, ref.toString(), () -> {
@@ -105,6 +128,13 @@ final class MountCommand implements Callable<Integer> {
         }
         if (allowOther) {
             args.add("--allow-other");
+        }
+        if (trustPublishedIndex) {
+            args.add("--trust-published-index");
+        }
+        args.addAll(List.of("--prefetch", prefetch));
+        if (prefetchProfile != null) {
+            args.addAll(List.of("--prefetch-profile", prefetchProfile.toAbsolutePath().toString()));
         }
         if (fuseDebug) {
             args.add("--fuse-debug");

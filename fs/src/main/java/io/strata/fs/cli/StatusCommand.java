@@ -64,6 +64,14 @@ final class StatusCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "%ntotal: fetched %s of %s image layers (%s) by this mount%n",
                 Sizes.human(fetched), Sizes.human(size), Sizes.percent(fetched, size)));
         out.append(reasons);
+        JsonNode p = s.path("prefetch");
+        if (!p.isMissingNode() && !p.isNull()) {
+            out.append(String.format(Locale.ROOT, "prefetch: %s (%s), %d of %d files, %s of %s%s%n",
+                    p.path("state").asText(), p.path("mode").asText(), p.path("filesDone").asLong(),
+                    p.path("filesPlanned").asLong(), Sizes.human(p.path("bytesDone").asLong()),
+                    Sizes.human(p.path("bytesPlanned").asLong()),
+                    p.path("filesFailed").asLong() > 0 ? ", " + p.path("filesFailed").asLong() + " failed (see the log)" : ""));
+        }
         return out.toString();
     }
 }

@@ -2,6 +2,7 @@ package io.strata.fs.image;
 
 import io.strata.fetcher.layer.LayerStats;
 import io.strata.fetcher.layer.OpenedLayer;
+import io.strata.fs.prefetch.PrefetchProgress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +19,8 @@ public record MountStatus(
         String logFile,
         long uptimeSeconds,
         long inodes,
-        List<Layer> layers) {
+        List<Layer> layers,
+        PrefetchProgress prefetch) {
 
     /**
      * One layer's line.
@@ -44,7 +46,8 @@ public record MountStatus(
         var image = mounted.image();
         return new MountStatus(image.ref().toString(), image.manifestDigest().toString(),
                 String.valueOf(image.platform()), mountpoint, ProcessHandle.current().pid(), logFile,
-                (System.currentTimeMillis() - startedMillis) / 1000, mounted.union().nodeCount(), List.copyOf(layers));
+                (System.currentTimeMillis() - startedMillis) / 1000, mounted.union().nodeCount(), List.copyOf(layers),
+                mounted.prefetchProgress());
     }
 
     public long totalSize() {

@@ -11,12 +11,17 @@ import io.strata.fetcher.layer.LayerIndex;
 import io.strata.fetcher.layer.estargz.EStargzFormat;
 import io.strata.fetcher.layer.LayerOpener;
 import io.strata.fetcher.layer.OpenedLayer;
+import io.strata.fetcher.layer.publish.PublishedIndex;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.BlobSources;
 import io.strata.fetcher.source.ImageResolver;
 import io.strata.fetcher.source.SourceOptions;
 import io.strata.fs.fuse.ContentReader;
 import io.strata.fs.fuse.MergedTree;
+import io.strata.fs.prefetch.ForegroundReads;
+import io.strata.fs.prefetch.PrefetchMode;
+import io.strata.fs.prefetch.PrefetchProgress;
+import io.strata.fs.prefetch.Prefetcher;
 import io.strata.fs.union.Node;
 import io.strata.fs.union.UnionView;
 import java.io.IOException;
@@ -50,6 +55,10 @@ public final class MountedImage implements AutoCloseable {
     private final List<OpenedLayer> layers;
     private final UnionView union;
     private final long startedMillis = System.currentTimeMillis();
+    /** Reads through {@link #contentReader()}: background prefetch waits while any is in flight. */
+    private final ForegroundReads foreground = new ForegroundReads();
+    private volatile Prefetcher prefetcher;
+    private boolean closed; // guarded by this: no prefetch may start reading a closed image
 
     private MountedImage(ResolvedImage image, BlobSource source, ChunkCache chunks, List<OpenedLayer> layers,
                          UnionView union) {
@@ -63,9 +72,13 @@ public final class MountedImage implements AutoCloseable {
     /**
      * Resolves {@code ref}, opens its layers (indexes kept in {@code store}, content in {@code chunks}), and builds
      * the union. The mounted image owns {@code chunks} from here on and closes it.
+     *
+     * @param trustPublishedIndex whether to import a lazy index published next to the image ({@code strata index}).
+     *                            Off by default: nothing chains such an index to the manifest, so it is trusted like
+     *                            the repository's writers, and once imported the cache uses it for every later mount
      */
-    public static MountedImage open(ImageRef ref, SourceOptions options, FileStore store, ChunkCache chunks)
-            throws IOException {
+    public static MountedImage open(ImageRef ref, SourceOptions options, FileStore store, ChunkCache chunks,
+                                    boolean trustPublishedIndex) throws IOException {
         BlobSource source;
         try {
             int stale = store.cleanTemp();
@@ -80,10 +93,20 @@ public final class MountedImage implements AutoCloseable {
         try {
             ResolvedImage image = ImageResolver.resolve(source, ref, options.platform());
             log.info("resolved {} to manifest {} ({} layers)", ref, image.manifestDigest(), image.layers().size());
+            if (trustPublishedIndex) {
+                // Before the layers are opened: it makes gzip layers lazy on a host that never fetched them.
+                PublishedIndex.importInto(source, image, store);
+            }
             List<OpenedLayer> layers = openLayers(image, new LayerOpener(source, store, chunks, LAZY_FORMATS));
             List<LayerIndex> indexes = layers.stream().map(OpenedLayer::index).toList();
             long t0 = System.nanoTime();
-            UnionView union = UnionView.build(indexes);
+            UnionView union;
+            try {
+                union = UnionView.build(indexes);
+            } catch (IllegalArgumentException e) {
+                // A layer the union cannot take (a hardlink to nothing, a path through a file...): the image's fault.
+                throw new IOException("the layers of " + ref + " cannot be merged: " + e.getMessage(), e);
+            }
             log.info("merged {} layers into {} inodes in {} ms", layers.size(), union.nodeCount(),
                     (System.nanoTime() - t0) / 1_000_000);
             return new MountedImage(image, source, chunks, layers, union);
@@ -173,8 +196,32 @@ public final class MountedImage implements AutoCloseable {
 
     /** Content of the union's nodes, each read through the reader of the layer that holds it. */
     public ContentReader contentReader() {
+        return foreground.wrap(layerReader());
+    }
+
+    private ContentReader layerReader() {
         List<EntryReader> readers = layers.stream().map(OpenedLayer::reader).toList();
         return ContentReader.ofLayers(readers);
+    }
+
+    /**
+     * Starts fetching files in the background (call once the mount answers); foreground reads through
+     * {@link #contentReader()} always go first. Does nothing for {@link PrefetchMode#NONE} or when already started.
+     *
+     * @param profile paths (absolute in the image) of a recorded profile to prefetch first, or null for the
+     *                layers' own prioritized files
+     */
+    public synchronized void startPrefetch(PrefetchMode mode, List<String> profile) {
+        if (mode == PrefetchMode.NONE || prefetcher != null || closed) {
+            return;
+        }
+        prefetcher = Prefetcher.start(mode, profile, union, layers, layerReader(), foreground);
+    }
+
+    /** Background prefetch progress ({@code off} when none was started). */
+    public PrefetchProgress prefetchProgress() {
+        Prefetcher p = prefetcher;
+        return p == null ? PrefetchProgress.off() : p.progress();
     }
 
     /** A snapshot of what this mount has done, for {@code strata status}. */
@@ -184,6 +231,14 @@ public final class MountedImage implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        Prefetcher p;
+        synchronized (this) {
+            closed = true;
+            p = prefetcher;
+        }
+        if (p != null) {
+            p.close(); // before the readers and the cache it reads through are closed
+        }
         IOException first = null;
         for (OpenedLayer layer : layers) {
             if (layer.reader() instanceof AutoCloseable c) {

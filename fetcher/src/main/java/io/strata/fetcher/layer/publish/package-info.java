@@ -23,5 +23,9 @@
  * layer does not have, map files to the wrong bytes, or alter bytes decompressed after a checkpoint — exactly as
  * a soci zTOC can without signatures. Sign the artifact (e.g. cosign, as a referrer of the artifact) where that
  * matters; verifying such signatures is not done here.
+ *
+ * <p>That is why a mount imports a published index only when asked ({@code strata mount --trust-published-index}):
+ * an image pinned by digest must not be open to whoever can push to its repository. Once imported, the index is
+ * in the cache directory like one built locally, and later mounts using that cache directory use it too.
  */
 package io.strata.fetcher.layer.publish;

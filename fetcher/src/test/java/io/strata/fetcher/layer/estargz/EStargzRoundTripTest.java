@@ -175,6 +175,17 @@ class EStargzRoundTripTest {
     }
 
     @Test
+    void open_prioritizedLayer_readerNamesFilesBeforeLandmarkInOrder() throws Exception {
+        Layer layer = write(List.of("mid.bin", "dir/small.txt"));
+        OpenedLayer opened = open(layer, new RangeSource(), store("prio"), cache()).orElseThrow();
+        assertEquals(List.of("mid.bin", "dir/small.txt"),
+                ((io.strata.fetcher.layer.HasPrioritizedFiles) opened.reader()).prioritizedFiles());
+
+        OpenedLayer plain = open(write(List.of()), new RangeSource(), store("noprio"), cache()).orElseThrow();
+        assertEquals(List.of(), ((io.strata.fetcher.layer.HasPrioritizedFiles) plain.reader()).prioritizedFiles());
+    }
+
+    @Test
     void write_prioritizedFiles_comeFirstWithParentsThenLandmark() throws Exception {
         Layer layer = write(List.of("dir/small.txt", "/mid.bin"));
         Path blob = tmp.resolve("p.tar.gz");

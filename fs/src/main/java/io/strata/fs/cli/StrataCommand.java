@@ -50,8 +50,10 @@ public final class StrataCommand implements Runnable {
 
     private static int onError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (e instanceof IllegalArgumentException) {
-            // Bad input the parser could not see (a malformed image reference, platform, size...).
+        if (e instanceof IllegalArgumentException && !(e instanceof NumberFormatException)) {
+            // Bad input the parser could not see (a malformed image reference, platform, size...). Data from
+            // registries and layers fails as IOException (the union's complaints are wrapped in MountedImage); a
+            // NumberFormatException can only come from such data (a header), so it is a runtime error.
             err.println("strata " + cmd.getCommandName() + ": " + e.getMessage());
             err.println("Try 'strata " + cmd.getCommandName() + " --help'.");
             err.flush();

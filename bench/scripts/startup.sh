@@ -53,7 +53,7 @@ for r in $(seq "$reps"); do
   rm -rf "$work/legacy"; mkdir -p "$work/legacy"; drop
   t0=$(now)
   skopeo copy -q --src-tls-verify=false "docker://$image" "oci:$work/legacy/layout:latest"
-  umoci unpack -q --image "$work/legacy/layout:latest" "$work/legacy/bundle" 2>/dev/null || umoci unpack --image "$work/legacy/layout:latest" "$work/legacy/bundle" >/dev/null
+  umoci unpack --image "$work/legacy/layout:latest" "$work/legacy/bundle" >/dev/null 2>&1
   t1=$(now); chroot "$work/legacy/bundle/rootfs" "${cmd[@]}" >/dev/null; t2=$(now)
   row legacy "$r" "$(secs "$t0" "$t1")" "$(secs "$t1" "$t2")" "$size"
   rm -rf "$work/cache-$r"

@@ -21,9 +21,12 @@ public final class LayerOpener {
 
     /** {@link OpenedLayer#format()} of layers fetched whole. */
     public static final String FORMAT = "whole";
-    /** {@link OpenedLayer#notLazyReason()} of layers fetched whole. */
-    public static final String NOT_LAZY_REASON =
-            "no eStargz TOC or Strata index for this layer yet: fetched whole once, then served from the cache";
+    /** {@link OpenedLayer#notLazyReason()} of a gzip layer fetched whole: the first time on this host. */
+    public static final String NOT_LAZY_REASON = "first mount of this gzip layer with this cache (no eStargz TOC, no"
+            + " published index): fetched whole once; its gzip checkpoints are kept, so later mounts read it lazily";
+    /** {@link OpenedLayer#notLazyReason()} of a tar or tar+zstd layer, always fetched whole. */
+    public static final String NOT_LAZY_REASON_NOT_GZIP = "no lazy format for tar and tar+zstd layers yet: fetched"
+            + " whole once, then served from the cache";
     /** The {@link FileStore} namespace of layer indexes. */
     public static final String INDEXES = "indexes";
 

@@ -5,6 +5,7 @@ import io.strata.cache.chunk.ChunkCache;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.DigestMismatchException;
+import io.strata.fetcher.image.MediaTypes;
 import io.strata.fetcher.layer.gzindex.IndexedGzipFormat;
 import io.strata.fetcher.source.BlobSource;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class WholeLayerFormat implements LayerFormat {
 
     static final String FORMAT = LayerOpener.FORMAT;
-    static final String NOT_LAZY_REASON = LayerOpener.NOT_LAZY_REASON;
     static final String INDEXES = LayerOpener.INDEXES;
 
     private static final Logger LOG = LoggerFactory.getLogger(WholeLayerFormat.class);
@@ -104,6 +104,8 @@ final class WholeLayerFormat implements LayerFormat {
                                       LayerIndex index, long tarLength, LayerStats stats) {
         StoredBytes bytes = new CachedLayerBytes(source, layer, index.diffId(), tarLength, chunks, store.tempDir(), stats);
         EntryReader reader = new WholeLayerReader(layer.digest().toString(), bytes, index, stats);
-        return new OpenedLayer(layer, index, reader, stats, FORMAT, NOT_LAZY_REASON);
+        String reason = MediaTypes.layerCompression(layer.mediaType()) == MediaTypes.Compression.GZIP
+                ? LayerOpener.NOT_LAZY_REASON : LayerOpener.NOT_LAZY_REASON_NOT_GZIP;
+        return new OpenedLayer(layer, index, reader, stats, FORMAT, reason);
     }
 }

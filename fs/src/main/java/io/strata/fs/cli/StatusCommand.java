@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "process     pid %d, up %d s, %d inodes%n", s.path("pid").asLong(),
                 s.path("uptimeSeconds").asLong(), s.path("inodes").asLong()));
         out.append(String.format(Locale.ROOT, "log         %s%n%n", s.path("logFile").asText("(stderr: --foreground)")));
-        out.append(String.format(Locale.ROOT, "%-3s %-19s %-8s %-5s %10s %10s %7s %8s %6s %8s %s%n", "#", "layer",
+        out.append(String.format(Locale.ROOT, "%-3s %-19s %-12s %-5s %10s %10s %7s %8s %6s %8s %s%n", "#", "layer",
                 "format", "lazy", "fetched", "size", "fetch%", "requests", "hits", "entries", "media type"));
         long fetched = 0;
         long size = 0;
@@ -50,7 +50,7 @@ final class StatusCommand implements Callable<Integer> {
             fetched += l.path("bytesFetched").asLong();
             size += l.path("size").asLong();
             String digest = l.path("digest").asText();
-            out.append(String.format(Locale.ROOT, "%-3d %-19s %-8s %-5s %10s %10s %7s %8d %6d %8d %s%n",
+            out.append(String.format(Locale.ROOT, "%-3d %-19s %-12s %-5s %10s %10s %7s %8d %6d %8d %s%n",
                     l.path("number").asInt(), digest.length() > 19 ? digest.substring(0, 19) : digest,
                     l.path("format").asText(), l.path("lazy").asBoolean() ? "yes" : "no",
                     Sizes.human(l.path("bytesFetched").asLong()), Sizes.human(l.path("size").asLong()),

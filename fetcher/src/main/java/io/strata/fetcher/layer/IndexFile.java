@@ -151,11 +151,7 @@ final class IndexFile {
     }
 
     private static void writeVar(DataOutputStream out, long v) throws IOException {
-        while ((v & ~0x7fL) != 0) {
-            out.writeByte((int) (v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
+        Varint.write(out, v);
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
@@ -250,15 +246,11 @@ final class IndexFile {
         }
 
         private long var() throws IOException {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = in.readUnsignedByte();
-                v |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return v;
-                }
+            try {
+                return Varint.read(in);
+            } catch (java.io.StreamCorruptedException e) {
+                throw bad("it holds a malformed number");
             }
-            throw bad("it holds a malformed number");
         }
 
         /** A count or byte length: cannot exceed the file's size (each item takes at least one byte). */

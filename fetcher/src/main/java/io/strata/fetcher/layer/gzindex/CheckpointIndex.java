@@ -1,5 +1,7 @@
 package io.strata.fetcher.layer.gzindex;
 
+import io.strata.fetcher.layer.Varint;
+
 import io.strata.fetcher.image.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -148,11 +150,7 @@ public final class CheckpointIndex {
     }
 
     private static void writeVar(DataOutputStream out, long v) throws IOException {
-        while ((v & ~0x7fL) != 0) {
-            out.writeByte((int) (v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
+        Varint.write(out, v);
     }
 
     /** One pass over an index's bytes; every value is checked before it is used. */
@@ -233,15 +231,11 @@ public final class CheckpointIndex {
         }
 
         private long var() throws IOException {
-            long v = 0;
-            for (int shift = 0; shift < 63; shift += 7) {
-                int b = in.readUnsignedByte();
-                v |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return v;
-                }
+            try {
+                return Varint.read(in);
+            } catch (java.io.StreamCorruptedException e) {
+                throw bad("it holds a malformed number");
             }
-            throw bad("it holds a malformed number");
         }
 
         /** A count or byte length: cannot exceed the file's size. */

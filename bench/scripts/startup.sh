@@ -8,12 +8,14 @@
 #   estargz       strata mount of the image converted to eStargz, empty cache
 # Prints a Markdown table: seconds to mount or unpack, seconds for the command, bytes fetched.
 # Usage: bench/scripts/startup.sh [REPETITIONS]     (run as root; uses scripts/demo's sample image)
+# NETEM="10ms 200mbit" puts the emulated WAN link of `strata bench netem` (one-way delay, rate) between every
+# pull or mount and the registry; its calibration (measured RTT and rate) is printed first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 reps=${1:-3}
 scripts/install-deps.sh
 # STRATA=path/to/strata.jar pins a built jar (while sources change); default: the ./strata launcher.
-strata() { if [[ -n ${STRATA:-} ]]; then java -jar "$STRATA" "$@"; else ./strata "$@"; fi; }
+strata() { if [[ -n ${STRATA:-} ]]; then java -cp "$STRATA:bench/target/strata-bench.jar" io.strata.fs.cli.StrataCommand "$@"; else ./strata "$@"; fi; }
 strata --version >/dev/null
 work=$(mktemp -d /var/tmp/strata-startup.XXXXXX)
 layout=build/demo/layout
@@ -27,9 +29,19 @@ mnt=$work/mnt; mkdir -p "$mnt"
 cleanup() { strata umount "$mnt" >/dev/null 2>&1 || true; kill "$registry" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-image=127.0.0.1:$port/demo/app:latest
-strata copy "oci:$layout:latest" "$image" >/dev/null
-strata convert --cache-dir "$work/convert-cache" "$image" "127.0.0.1:$port/demo/app:esgz" >/dev/null
+strata copy "oci:$layout:latest" "127.0.0.1:$port/demo/app:latest" >/dev/null
+strata convert --cache-dir "$work/convert-cache" "127.0.0.1:$port/demo/app:latest" "127.0.0.1:$port/demo/app:esgz" >/dev/null
+host=127.0.0.1:$port
+if [[ -n ${NETEM:-} ]]; then
+  read -r delay rate <<<"$NETEM"
+  strata bench netem --target "127.0.0.1:$port" --delay "$delay" --rate "$rate" --calibrate >"$work/netem.out" 2>&1 &
+  netem=$!
+  for _ in $(seq 300); do [[ -s $work/netem.out ]] && grep -q calibrat "$work/netem.out" && break; sleep 0.1; done
+  host=$(head -1 "$work/netem.out")
+  echo "emulated link: $NETEM one-way delay and rate, via $host"; sed -n '2,$p' "$work/netem.out"; echo
+  trap 'kill $netem 2>/dev/null || true; cleanup' EXIT
+fi
+image=$host/demo/app:latest
 size=$(strata inspect --json "$image" | python3 -c 'import json,sys; print(sum(l["size"] for l in json.load(sys.stdin)["layers"]))' 2>/dev/null || echo 0)
 cmd=(python3 -c 'print("hello")')
 now() { date +%s.%N; }
@@ -61,5 +73,5 @@ for r in $(seq "$reps"); do
   strata_run warm "$r" "$image" "$work/cache-$r"
   strata cache prune --max-size 0 --cache-dir "$work/cache-$r" >/dev/null
   strata_run indexed-gzip "$r" "$image" "$work/cache-$r"
-  strata_run estargz "$r" "127.0.0.1:$port/demo/app:esgz" "$work/esgz-cache-$r"
+  strata_run estargz "$r" "$host/demo/app:esgz" "$work/esgz-cache-$r"
 done

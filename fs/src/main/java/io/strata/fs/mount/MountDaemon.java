@@ -48,8 +48,9 @@ public final class MountDaemon {
     public static List<String> javaCommand(String mainClass, List<String> args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8"));
+        cmd.addAll(ClassDataArchive.jvmOptions(System.getProperty("java.class.path")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(args);
         return cmd;
     }

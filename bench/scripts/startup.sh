@@ -6,6 +6,8 @@
 #   warm          strata mount again, same cache (nothing fetched)
 #   indexed-gzip  strata mount with the indexes kept but no content cached (lazy through gzip checkpoints)
 #   estargz       strata mount of the image converted to eStargz, empty cache
+#   estargz-opt   the same, converted with the files `strata record` saw python3 open placed first; the mount
+#                 prefetches them in the background (--prefetch prioritized, the default)
 # Prints a Markdown table: seconds to mount or unpack, seconds for the command, bytes fetched.
 # Usage: bench/scripts/startup.sh [REPETITIONS]     (run as root; uses scripts/demo's sample image)
 # NETEM="10ms 200mbit" puts the emulated WAN link of `strata bench netem` (one-way delay, rate) between every
@@ -31,6 +33,9 @@ trap cleanup EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 strata copy "oci:$layout:latest" "127.0.0.1:$port/demo/app:latest" >/dev/null
 strata convert --cache-dir "$work/convert-cache" "127.0.0.1:$port/demo/app:latest" "127.0.0.1:$port/demo/app:esgz" >/dev/null
+strata record --cache-dir "$work/record-cache" -o "$work/profile" "127.0.0.1:$port/demo/app:latest" -- python3 -c 'print("hello")' >/dev/null
+strata convert --cache-dir "$work/convert-cache" --prioritize "$work/profile" "127.0.0.1:$port/demo/app:latest" \
+  "127.0.0.1:$port/demo/app:esgz-opt" >/dev/null
 host=127.0.0.1:$port
 if [[ -n ${NETEM:-} ]]; then
   read -r delay rate <<<"$NETEM"
@@ -74,4 +79,5 @@ for r in $(seq "$reps"); do
   strata cache prune --max-size 0 --cache-dir "$work/cache-$r" >/dev/null
   strata_run indexed-gzip "$r" "$image" "$work/cache-$r"
   strata_run estargz "$r" "$host/demo/app:esgz" "$work/esgz-cache-$r"
+  strata_run estargz-opt "$r" "$host/demo/app:esgz-opt" "$work/esgz-opt-cache-$r"
 done

@@ -10,6 +10,7 @@
 #                 prefetches them in the background (--prefetch prioritized, the default)
 # Prints a Markdown table: seconds to mount or unpack, seconds for the command, bytes fetched.
 # Usage: bench/scripts/startup.sh [REPETITIONS]     (run as root; uses scripts/demo's sample image)
+# IMAGE_LAYOUT=DIR:TAG measures another image (an OCI layout with python3) instead of the demo image.
 # NETEM="10ms 200mbit" puts the emulated WAN link of `strata bench netem` (one-way delay, rate) between every
 # pull or mount and the registry; its calibration (measured RTT and rate) is printed first.
 set -euo pipefail
@@ -20,8 +21,9 @@ scripts/install-deps.sh
 strata() { if [[ -n ${STRATA:-} ]]; then java -cp "$STRATA:bench/target/strata-bench.jar" io.strata.fs.cli.StrataCommand "$@"; else ./strata "$@"; fi; }
 strata --version >/dev/null
 work=$(mktemp -d /var/tmp/strata-startup.XXXXXX)
-layout=build/demo/layout
-[[ -f $layout/index.json ]] || scripts/build-demo-image.sh "$layout" >/dev/null
+source_image=${IMAGE_LAYOUT:-build/demo/layout:latest}
+layout=${source_image%:*}
+[[ -n ${IMAGE_LAYOUT:-} || -f $layout/index.json ]] || scripts/build-demo-image.sh "$layout" >/dev/null
 port=5000; while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 printf 'version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: %s/registry}}\nhttp: {addr: 127.0.0.1:%s}\n' \
   "$work" "$port" >"$work/registry.yml"
@@ -31,7 +33,7 @@ mnt=$work/mnt; mkdir -p "$mnt"
 cleanup() { strata umount "$mnt" >/dev/null 2>&1 || true; kill "$registry" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-strata copy "oci:$layout:latest" "127.0.0.1:$port/demo/app:latest" >/dev/null
+strata copy "oci:$source_image" "127.0.0.1:$port/demo/app:latest" >/dev/null
 strata convert --cache-dir "$work/convert-cache" "127.0.0.1:$port/demo/app:latest" "127.0.0.1:$port/demo/app:esgz" >/dev/null
 strata record --cache-dir "$work/record-cache" -o "$work/profile" "127.0.0.1:$port/demo/app:latest" -- python3 -c 'print("hello")' >/dev/null
 strata convert --cache-dir "$work/convert-cache" --prioritize "$work/profile" "127.0.0.1:$port/demo/app:latest" \

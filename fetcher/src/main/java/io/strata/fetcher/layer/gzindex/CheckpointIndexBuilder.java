@@ -21,8 +21,12 @@ import java.io.OutputStream;
  */
 public final class CheckpointIndexBuilder extends OutputStream {
 
-    /** 4 MiB of uncompressed stream per span: about one range request of 1-4 MiB per cold read. */
-    public static final long DEFAULT_SPAN_SIZE = 4L << 20;
+    /**
+     * 1 MiB of uncompressed stream per span, the chunk size of the cache: a cold read fetches about one chunk's
+     * worth of compressed bytes (4 MiB spans fetched 17.7 % of a Debian+python3 image for python3 -c, 1 MiB
+     * fewer), for an index of about 3 % of the blob (the 32 KiB windows, deflated).
+     */
+    public static final long DEFAULT_SPAN_SIZE = 1L << 20;
 
     private final Digest layer;
     private final GzipScanner scanner;

@@ -10,7 +10,8 @@
 #                 prefetches them in the background (--prefetch prioritized, the default)
 # Prints a Markdown table: seconds to mount or unpack, seconds for the command, bytes fetched.
 # Usage: bench/scripts/startup.sh [REPETITIONS]     (run as root; uses scripts/demo's sample image)
-# IMAGE_LAYOUT=DIR:TAG measures another image (an OCI layout with python3) instead of the demo image.
+# IMAGE_LAYOUT=DIR:TAG measures another image (an OCI layout with python3) instead of the demo image, e.g. the
+# Debian+python3 image of bench/scripts/build-debian-python-image.sh DIR (then IMAGE_LAYOUT=DIR:python).
 # NETEM="10ms 200mbit" puts the emulated WAN link of `strata bench netem` (one-way delay, rate) between every
 # pull or mount and the registry; its calibration (measured RTT and rate) is printed first.
 set -euo pipefail

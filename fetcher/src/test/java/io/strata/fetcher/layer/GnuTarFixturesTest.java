@@ -1,5 +1,6 @@
 package io.strata.fetcher.layer;
 
+import io.strata.fetcher.testing.MemoryBlobSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,6 @@
 package io.strata.fetcher.layer.estargz;
 
+import io.strata.fetcher.testing.MemoryBlobSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,7 +78,7 @@ class EStargzRoundTripTest {
     @Test
     void read_everyFile_matchesSource() throws Exception {
         Layer layer = write(List.of());
-        OpenedLayer opened = open(layer, new RangeSource(), store("a"), cache()).orElseThrow();
+        OpenedLayer opened = open(layer, new MemoryBlobSource(), store("a"), cache()).orElseThrow();
         assertEquals(EStargzFormat.FORMAT, opened.format());
         assertNull(opened.notLazyReason());
         int files = 0;
@@ -98,7 +99,7 @@ class EStargzRoundTripTest {
     @Test
     void read_oneSmallFile_fetchesSmallFractionOfBlob() throws Exception {
         Layer layer = write(List.of());
-        RangeSource source = layer.source();
+        MemoryBlobSource source = layer.source();
         OpenedLayer opened = open(layer, source, store("a"), cache()).orElseThrow();
         assertEquals(2, source.ranges.get(), "footer + TOC");
         long afterOpen = source.rangeBytes.get();
@@ -115,7 +116,7 @@ class EStargzRoundTripTest {
     @Test
     void read_spanOfMissingChunks_oneRangeRequestThenCached() throws Exception {
         Layer layer = write(List.of());
-        RangeSource source = layer.source();
+        MemoryBlobSource source = layer.source();
         ChunkCache cache = cache();
         OpenedLayer opened = open(layer, source, store("a"), cache).orElseThrow();
         Entry big = entry(opened, "big.bin");
@@ -135,8 +136,8 @@ class EStargzRoundTripTest {
     void open_secondMountWithSameStore_makesNoRequest() throws Exception {
         Layer layer = write(List.of());
         FileStore store = store("a");
-        OpenedLayer first = open(layer, new RangeSource(), store, cache()).orElseThrow();
-        RangeSource second = layer.source();
+        OpenedLayer first = open(layer, new MemoryBlobSource(), store, cache()).orElseThrow();
+        MemoryBlobSource second = layer.source();
 
         OpenedLayer again = open(layer, second, store, cache()).orElseThrow();
 
@@ -168,7 +169,7 @@ class EStargzRoundTripTest {
     void open_landmarks_hiddenFromIndex() throws Exception {
         for (List<String> prioritized : List.of(List.<String>of(), List.of("dir/small.txt"))) {
             Layer layer = write(prioritized);
-            OpenedLayer opened = open(layer, new RangeSource(), store("p" + prioritized.size()), cache()).orElseThrow();
+            OpenedLayer opened = open(layer, new MemoryBlobSource(), store("p" + prioritized.size()), cache()).orElseThrow();
             assertTrue(opened.index().entries().stream().noneMatch(e -> e.path().contains("landmark")),
                     opened.index().entries().toString());
         }
@@ -177,11 +178,11 @@ class EStargzRoundTripTest {
     @Test
     void open_prioritizedLayer_readerNamesFilesBeforeLandmarkInOrder() throws Exception {
         Layer layer = write(List.of("mid.bin", "dir/small.txt"));
-        OpenedLayer opened = open(layer, new RangeSource(), store("prio"), cache()).orElseThrow();
+        OpenedLayer opened = open(layer, new MemoryBlobSource(), store("prio"), cache()).orElseThrow();
         assertEquals(List.of("mid.bin", "dir/small.txt"),
                 ((io.strata.fetcher.layer.HasPrioritizedFiles) opened.reader()).prioritizedFiles());
 
-        OpenedLayer plain = open(write(List.of()), new RangeSource(), store("noprio"), cache()).orElseThrow();
+        OpenedLayer plain = open(write(List.of()), new MemoryBlobSource(), store("noprio"), cache()).orElseThrow();
         assertEquals(List.of(), ((io.strata.fetcher.layer.HasPrioritizedFiles) plain.reader()).prioritizedFiles());
     }
 
@@ -204,7 +205,7 @@ class EStargzRoundTripTest {
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(Files.readAllBytes(tar));
         }
-        RangeSource source = new RangeSource();
+        MemoryBlobSource source = new MemoryBlobSource();
         Digest digest = source.put(gz.toByteArray());
         Descriptor plain = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, gz.size());
 
@@ -247,7 +248,7 @@ class EStargzRoundTripTest {
     @Test
     void read_tamperedChunk_failsIsNotCachedAndOtherFilesStillRead() throws Exception {
         Layer layer = write(List.of());
-        RangeSource source = layer.source();
+        MemoryBlobSource source = layer.source();
         ChunkCache cache = cache();
         OpenedLayer opened = open(layer, source, store("a"), cache).orElseThrow();
         Entry small = entry(opened, "dir/small.txt");
@@ -272,8 +273,8 @@ class EStargzRoundTripTest {
     // --- helpers
 
     private record Layer(byte[] blob, Digest digest, EStargzWriter.Result result) {
-        RangeSource source() {
-            RangeSource s = new RangeSource();
+        MemoryBlobSource source() {
+            MemoryBlobSource s = new MemoryBlobSource();
             s.put(blob);
             return s;
         }
@@ -288,7 +289,7 @@ class EStargzRoundTripTest {
         return new Layer(blob, result.blobDigest(), result);
     }
 
-    private Optional<OpenedLayer> open(Layer layer, RangeSource source, FileStore store, ChunkCache cache)
+    private Optional<OpenedLayer> open(Layer layer, MemoryBlobSource source, FileStore store, ChunkCache cache)
             throws IOException {
         source.put(layer.blob());
         Descriptor d = descriptor(layer.digest(), layer.blob().length, layer.result().annotations());

@@ -1,5 +1,6 @@
 package io.strata.fetcher.layer.gzindex;
 
+import io.strata.fetcher.testing.MemoryBlobSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,7 +53,7 @@ class CheckpointIndexTest {
             assertArrayEquals(a.window(), b.window());
             assertArrayEquals(a.spanDigest(), b.spanDigest());
         }
-        GzipFixtures.CountingSource source = new GzipFixtures.CountingSource();
+        MemoryBlobSource source = new MemoryBlobSource();
         source.put(gz);
         byte[] tar = GzipFixtures.gunzip(gz);
         byte[] got = new CheckpointReader(back, source, TransferCounter.NONE).read(tar.length / 3, 100_000);

@@ -1,5 +1,6 @@
 package io.strata.fetcher.layer.gzindex;
 
+import io.strata.fetcher.testing.MemoryBlobSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,7 +60,7 @@ class CheckpointReaderTest {
 
     @Test
     void read_multiMemberRangeAcrossMembers_matchesUncompressedBytes() throws IOException {
-        GzipFixtures.CountingSource source = new GzipFixtures.CountingSource();
+        MemoryBlobSource source = new MemoryBlobSource();
         Digest digest = source.put(multi);
         CheckpointIndex index = GzipFixtures.index(digest, multi, SPAN);
         CheckpointReader reader = new CheckpointReader(index, source, TransferCounter.NONE);
@@ -72,7 +73,7 @@ class CheckpointReaderTest {
 
     @Test
     void read_smallRange_fetchesOneSpanInOneRequest() throws IOException {
-        GzipFixtures.CountingSource source = new GzipFixtures.CountingSource();
+        MemoryBlobSource source = new MemoryBlobSource();
         Digest digest = source.put(gz);
         CheckpointIndex index = GzipFixtures.index(digest, gz, SPAN);
         CheckpointReader reader = new CheckpointReader(index, source, TransferCounter.NONE);
@@ -84,13 +85,13 @@ class CheckpointReaderTest {
         byte[] got = reader.read(offset, 4096);
         assertArrayEquals(Arrays.copyOfRange(tar, (int) offset, (int) offset + 4096), got);
         assertEquals(1, source.ranges.get());
-        assertTrue(source.bytes.get() <= maxSpan * 2 && source.bytes.get() < gz.length / 4,
-                "fetched " + source.bytes.get() + " of a " + gz.length + "-byte blob");
+        assertTrue(source.rangeBytes.get() <= maxSpan * 2 && source.rangeBytes.get() < gz.length / 4,
+                "fetched " + source.rangeBytes.get() + " of a " + gz.length + "-byte blob");
     }
 
     @Test
     void read_flippedByteInBlob_failsWithDigestMismatch() throws IOException {
-        GzipFixtures.CountingSource source = new GzipFixtures.CountingSource();
+        MemoryBlobSource source = new MemoryBlobSource();
         Digest digest = source.put(gz);
         CheckpointIndex index = GzipFixtures.index(digest, gz, SPAN);
         byte[] damaged = gz.clone();
@@ -108,7 +109,7 @@ class CheckpointReaderTest {
 
     @Test
     void read_rangeOutsideStream_isRejected() throws IOException {
-        GzipFixtures.CountingSource source = new GzipFixtures.CountingSource();
+        MemoryBlobSource source = new MemoryBlobSource();
         Digest digest = source.put(gz);
         CheckpointReader reader = new CheckpointReader(GzipFixtures.index(digest, gz, SPAN), source, TransferCounter.NONE);
         assertThrows(IllegalArgumentException.class, () -> reader.read(tar.length - 10, 11));
@@ -161,7 +162,7 @@ class CheckpointReaderTest {
     }
 
     private void assertRandomReadsMatch(byte[] blob, long seed) throws IOException {
-        GzipFixtures.CountingSource source = new GzipFixtures.CountingSource();
+        MemoryBlobSource source = new MemoryBlobSource();
         Digest digest = source.put(blob);
         CheckpointIndex index = GzipFixtures.index(digest, blob, SPAN);
         CheckpointReader reader = new CheckpointReader(index, source, TransferCounter.NONE);

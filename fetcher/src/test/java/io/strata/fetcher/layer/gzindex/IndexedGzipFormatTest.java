@@ -1,5 +1,6 @@
 package io.strata.fetcher.layer.gzindex;
 
+import io.strata.fetcher.testing.MemoryBlobSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,7 +47,7 @@ class IndexedGzipFormatTest {
     byte[] tar;
     Digest digest;
     Descriptor descriptor;
-    GzipFixtures.CountingSource source;
+    MemoryBlobSource source;
     FileStore store;
     ChunkCache chunks;
     LayerIndex table;
@@ -56,7 +57,7 @@ class IndexedGzipFormatTest {
         tree = GzipFixtures.tree(dir, 3);
         gz = GzipFixtures.tarGz(dir, tree);
         tar = GzipFixtures.gunzip(gz);
-        source = new GzipFixtures.CountingSource();
+        source = new MemoryBlobSource();
         digest = source.put(gz);
         descriptor = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, gz.length);
         store = new FileStore(dir.resolve("cache"));
@@ -119,8 +120,8 @@ class IndexedGzipFormatTest {
         // A 5 MiB file spans two or three 4 MiB spans; each is fetched about once, not once per 1 MiB chunk
         // (the first read's span again at most, when the next read's chunk straddles into it).
         assertTrue(source.ranges.get() <= 4, "requests: " + source.ranges.get());
-        assertEquals(source.bytes.get(), opened.stats().bytesFetched.get());
-        assertTrue(source.bytes.get() < gz.length * 3 / 2, "fetched " + source.bytes.get() + " of " + gz.length);
+        assertEquals(source.rangeBytes.get(), opened.stats().bytesFetched.get());
+        assertTrue(source.rangeBytes.get() < gz.length * 3 / 2, "fetched " + source.rangeBytes.get() + " of " + gz.length);
 
         Entry random = entry("random.bin");
         byte[] rnd = new byte[(int) random.size()];

@@ -1,4 +1,4 @@
-package io.strata.fetcher.layer;
+package io.strata.fetcher.testing;
 
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.DigestMismatchException;
@@ -15,14 +15,24 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Test-only blobs in memory; verifies the digest at EOF like the real sources, and counts openBlob calls. */
-final class MemoryBlobSource implements BlobSource {
-    final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
-    final AtomicInteger opens = new AtomicInteger();
+/**
+ * Test-only blobs in memory, costed like a registry's: counts whole-blob opens, range requests and range bytes;
+ * verifies the digest at the end of a whole-blob stream like the real sources; and can serve other bytes to a
+ * range request at one offset ({@link #tampered}), as a corrupted registry would.
+ */
+public final class MemoryBlobSource implements BlobSource {
+    public final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
+    public final AtomicInteger opens = new AtomicInteger();
+    public final AtomicInteger ranges = new AtomicInteger();
+    public final AtomicLong rangeBytes = new AtomicLong();
+    /** Served instead of the blob's bytes by a range request starting at {@link #tamperedOffset}. */
+    public volatile byte[] tampered;
+    public volatile long tamperedOffset = -1;
 
     /** Stores a blob under its own digest. */
-    Digest put(byte[] bytes) {
+    public Digest put(byte[] bytes) {
         Digest d = Digest.sha256(bytes);
         blobs.put(d, bytes);
         return d;
@@ -84,11 +94,26 @@ final class MemoryBlobSource implements BlobSource {
         };
     }
 
+    /** Forgets the counts, e.g. between the set-up and the part of a test that is measured. */
+    public void resetCounts() {
+        opens.set(0);
+        ranges.set(0);
+        rangeBytes.set(0);
+    }
+
     @Override
     public byte[] readRange(Digest digest, long offset, int length) throws IOException {
+        ranges.incrementAndGet();
         byte[] b = bytes(digest);
-        int from = (int) Math.min(offset, b.length);
-        return Arrays.copyOfRange(b, from, (int) Math.min(b.length, from + (long) length));
+        byte[] out;
+        if (offset == tamperedOffset && tampered != null) {
+            out = Arrays.copyOf(tampered, length);
+        } else {
+            int from = (int) Math.min(offset, b.length);
+            out = Arrays.copyOfRange(b, from, (int) Math.min(b.length, from + (long) length));
+        }
+        rangeBytes.addAndGet(out.length);
+        return out;
     }
 
     private byte[] bytes(Digest digest) throws NotFoundException {

@@ -49,10 +49,8 @@ class CacheIT {
         }
         layout.finish("v1");
         Path bundle = shared.resolve("bundle");
-        Shell.run("umoci", "unpack", "--image", layout.dir() + ":v1", bundle.toString());
-        expectedRoot = bundle.resolve("rootfs");
-        image = registry.host() + "/it/cache:v1";
-        StrataCli.run("copy", "oci:" + layout.dir() + ":v1", image);
+        expectedRoot = layout.unpack(bundle);
+        image = layout.pushTo(registry, "cache");
     }
 
     @AfterAll

@@ -33,8 +33,7 @@ class CliErrorsIT {
         Path tar = LayerTar.make(shared, "small", "pax", "mkdir etc; echo hello > etc/hello");
         TestLayout layout = new TestLayout(shared.resolve("layout"));
         layout.addLayer(tar, TestLayout.Compression.GZIP).finish("v1");
-        image = registry.host() + "/it/errors:v1";
-        StrataCli.run("copy", "oci:" + layout.dir() + ":v1", image);
+        image = layout.pushTo(registry, "errors");
     }
 
     @AfterAll
@@ -115,8 +114,7 @@ class CliErrorsIT {
         Path tar = LayerTar.make(work, "victim", "pax", "mkdir etc; head -c 100000 /dev/urandom > etc/data");
         TestLayout layout = new TestLayout(work.resolve("victim-layout"));
         layout.addLayer(tar, TestLayout.Compression.GZIP).finish("v1");
-        String victim = registry.host() + "/it/victim:v1";
-        StrataCli.run("copy", "oci:" + layout.dir() + ":v1", victim);
+        String victim = layout.pushTo(registry, "victim");
         String layerHex;
         try (var blobs = Files.list(layout.dir().resolve("blobs/sha256"))) {
             layerHex = blobs.filter(p -> p.toFile().length() > 50_000).findFirst().orElseThrow().getFileName().toString();

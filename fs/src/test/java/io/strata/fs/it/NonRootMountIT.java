@@ -43,8 +43,7 @@ class NonRootMountIT {
             layout.addLayer(tar, TestLayout.Compression.GZIP).finish("v1");
             Path bundle = work.resolve("bundle");
             Shell.run("umoci", "unpack", "--image", layout.dir() + ":v1", bundle.toString());
-            String image = registry.host() + "/it/nonroot:v1";
-            StrataCli.run("copy", "oci:" + layout.dir() + ":v1", image);
+            String image = layout.pushTo(registry, "nonroot");
             try {
                 asNobody("mount", "--cache-dir", cache.toString(), image, mnt.toString());
                 String mounted = Shell.run(withUser(List.of("bash", "-c", walk(mnt))).toArray(String[]::new));

@@ -57,8 +57,7 @@ class PrefetchIT {
         TestLayout layout = new TestLayout(shared.resolve("layout"));
         layout.addLayer(tar, TestLayout.Compression.GZIP);
         layout.finish("v1");
-        image = registry.host() + "/it/prefetch-src:v1";
-        StrataCli.run("copy", "oci:" + layout.dir() + ":v1", image);
+        image = layout.pushTo(registry, "prefetch-src");
 
         profile = shared.resolve("profile.txt");
         String out = StrataCli.run("record", "--cache-dir", shared.resolve("cache-record").toString(), image,

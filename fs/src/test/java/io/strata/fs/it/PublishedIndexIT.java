@@ -48,10 +48,8 @@ class PublishedIndexIT {
                 TestLayout.Compression.GZIP);
         layout.finish("v1");
         Path bundle = shared.resolve("bundle");
-        Shell.run("umoci", "unpack", "--image", layout.dir() + ":v1", bundle.toString());
-        expectedRoot = bundle.resolve("rootfs");
-        image = registry.host() + "/it/published:v1";
-        StrataCli.run("copy", "oci:" + layout.dir() + ":v1", image);
+        expectedRoot = layout.unpack(bundle);
+        image = layout.pushTo(registry, "published");
     }
 
     @AfterAll

@@ -66,6 +66,19 @@ final class TestLayout {
         return manifestDigest;
     }
 
+    /** Pushes the finished image (tag {@code v1}) with {@code strata copy}; returns its reference. */
+    String pushTo(io.strata.fetcher.testing.LocalRegistry registry, String repository) throws Exception {
+        String image = registry.host() + "/it/" + repository + ":v1";
+        StrataCli.run("copy", "oci:" + dir + ":v1", image);
+        return image;
+    }
+
+    /** What {@code umoci unpack} makes of the finished image (tag {@code v1}): the oracle of the ITs. */
+    Path unpack(Path bundle) throws IOException, InterruptedException {
+        Shell.run("umoci", "unpack", "--image", dir + ":v1", bundle.toString());
+        return bundle.resolve("rootfs");
+    }
+
     private Digest putBlob(byte[] bytes) throws IOException {
         Digest d = Digest.sha256(bytes);
         Files.write(dir.resolve("blobs/sha256").resolve(d.hex()), bytes);

@@ -126,8 +126,7 @@ class UnionMountIT {
         Path expectedRoot = oracle;
         if (expectedRoot == null) {
             Path bundle = work.resolve("bundle-" + name);
-            Shell.run("umoci", "unpack", "--image", layout.dir() + ":v1", bundle.toString());
-            expectedRoot = bundle.resolve("rootfs");
+            expectedRoot = layout.unpack(bundle);
         }
         String image = registry.host() + "/it/" + name + ":v1";
         StrataCli.run("copy", "oci:" + layout.dir() + ":v1", image);

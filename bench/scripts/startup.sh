@@ -42,7 +42,12 @@ strata convert --cache-dir "$work/convert-cache" --prioritize "$work/profile" "1
 host=127.0.0.1:$port
 if [[ -n ${NETEM:-} ]]; then
   read -r delay rate <<<"$NETEM"
-  strata bench netem --target "127.0.0.1:$port" --delay "$delay" --rate "$rate" --calibrate >"$work/netem.out" 2>&1 &
+  # Started directly (not through the strata function) so that $! is the JVM itself and the kill below reaches it;
+  # --duration bounds it even if this script is killed.
+  if [[ -n ${STRATA:-} ]]; then netem_cmd=(java -cp "$STRATA:bench/target/strata-bench.jar" io.strata.fs.cli.StrataCommand)
+  else netem_cmd=(./strata); fi
+  "${netem_cmd[@]}" bench netem --target "127.0.0.1:$port" --delay "$delay" --rate "$rate" --calibrate \
+    --duration 60m >"$work/netem.out" 2>&1 &
   netem=$!
   for _ in $(seq 300); do [[ -s $work/netem.out ]] && grep -q calibrat "$work/netem.out" && break; sleep 0.1; done
   host=$(head -1 "$work/netem.out")

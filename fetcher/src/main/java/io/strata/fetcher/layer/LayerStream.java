@@ -10,7 +10,6 @@ import io.strata.fetcher.layer.gzindex.CheckpointIndexBuilder;
 import io.strata.fetcher.layer.gzindex.IndexingGzipInputStream;
 import io.strata.fetcher.layer.tar.TarIndexer;
 import io.strata.fetcher.source.BlobSource;
-import io.strata.fetcher.source.TransferCounter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -57,7 +56,7 @@ final class LayerStream {
             throw new IOException("layer " + name + " has media type '" + layer.mediaType()
                     + "', which is not a tar layer (expected tar, tar+gzip or tar+zstd)");
         }
-        try (InputStream blob = source.openBlob(layer.digest(), layer.size(), counterOf(stats));
+        try (InputStream blob = source.openBlob(layer.digest(), layer.size(), stats.transfers());
              OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16)) {
             MessageDigest hasher = diffIdOrNull != null ? diffIdOrNull.newHasher() : Digest.newSha256();
             TeeInputStream tee;
@@ -108,20 +107,6 @@ final class LayerStream {
         }
     }
 
-    /** Feeds the source's transfer reports into the layer's counters. */
-    private static TransferCounter counterOf(LayerStats stats) {
-        return new TransferCounter() {
-            @Override
-            public void request() {
-                stats.requests.incrementAndGet();
-            }
-
-            @Override
-            public void add(long bytes) {
-                stats.bytesFetched.addAndGet(bytes);
-            }
-        };
-    }
 
     private static void drain(InputStream in) throws IOException {
         byte[] buf = new byte[64 * 1024];

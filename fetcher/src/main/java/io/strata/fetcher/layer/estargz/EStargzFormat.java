@@ -90,7 +90,7 @@ public final class EStargzFormat implements LayerFormat {
         }
         Digest tocDigest = annotatedTocDigest(layer);
         LayerStats stats = new LayerStats();
-        TransferCounter counter = counterOf(stats);
+        TransferCounter counter = stats.transfers();
         Loaded loaded = fromStore(context.store(), layer, tocDigest);
         if (loaded == null) {
             loaded = fetch(context, tocDigest, counter);
@@ -244,17 +244,4 @@ public final class EStargzFormat implements LayerFormat {
         return expected.algorithm() + ":" + java.util.HexFormat.of().formatHex(expected.newHasher().digest(json));
     }
 
-    static TransferCounter counterOf(LayerStats stats) {
-        return new TransferCounter() {
-            @Override
-            public void request() {
-                stats.requests.incrementAndGet();
-            }
-
-            @Override
-            public void add(long bytes) {
-                stats.bytesFetched.addAndGet(bytes);
-            }
-        };
-    }
 }

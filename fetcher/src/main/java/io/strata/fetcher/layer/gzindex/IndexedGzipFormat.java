@@ -11,7 +11,6 @@ import io.strata.fetcher.layer.LayerFormat;
 import io.strata.fetcher.layer.LayerIndex;
 import io.strata.fetcher.layer.LayerStats;
 import io.strata.fetcher.layer.OpenedLayer;
-import io.strata.fetcher.source.TransferCounter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -113,7 +112,7 @@ public final class IndexedGzipFormat implements LayerFormat {
                     + " image config's diff_id)", expected, diffId.toString());
         }
         LayerStats stats = new LayerStats();
-        CheckpointReader reader = new CheckpointReader(index, context.source(), counterOf(stats));
+        CheckpointReader reader = new CheckpointReader(index, context.source(), stats.transfers());
         LazyGzipBytes bytes = new LazyGzipBytes(index, reader, context.chunks(), stats);
         EntryReader entries = readers.create(layer.digest().toString(), bytes, table.get(), stats);
         LOG.info("layer {} served lazily through its checkpoint index ({} spans)", layer.digest().shortForm(),
@@ -121,17 +120,4 @@ public final class IndexedGzipFormat implements LayerFormat {
         return Optional.of(new OpenedLayer(layer, table.get(), entries, stats, NAME, null));
     }
 
-    private static TransferCounter counterOf(LayerStats stats) {
-        return new TransferCounter() {
-            @Override
-            public void request() {
-                stats.requests.incrementAndGet();
-            }
-
-            @Override
-            public void add(long bytes) {
-                stats.bytesFetched.addAndGet(bytes);
-            }
-        };
-    }
 }

@@ -14,12 +14,15 @@
 # Debian+python3 image of bench/scripts/build-debian-python-image.sh DIR (then IMAGE_LAYOUT=DIR:python).
 # NETEM="10ms 200mbit" puts the emulated WAN link of `strata bench netem` (one-way delay, rate) between every
 # pull or mount and the registry; its calibration (measured RTT and rate) is printed first.
+# SERVICE=1 starts the resident service (`strata service start`) before the runs, the way stargz-snapshotter's
+# daemon runs before a HelloBench: every mount is then served by one warm JVM. One warm-up mount of the image
+# straight from the registry (own cache, not counted) is done first; caches are still emptied per run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 reps=${1:-3}
 scripts/install-deps.sh
 # STRATA=path/to/strata.jar pins a built jar (while sources change); default: the ./strata launcher.
-strata() { if [[ -n ${STRATA:-} ]]; then java -cp "$STRATA:bench/target/strata-bench.jar" io.strata.fs.cli.StrataCommand "$@"; else ./strata "$@"; fi; }
+strata() { if [[ -n ${STRATA:-} ]]; then java -cp "$STRATA:bench/target/strata-bench.jar" io.strata.fs.cli.Main "$@"; else ./strata "$@"; fi; }
 strata --version >/dev/null
 work=$(mktemp -d /var/tmp/strata-startup.XXXXXX)
 source_image=${IMAGE_LAYOUT:-build/demo/layout:latest}
@@ -31,7 +34,11 @@ printf 'version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: 
 docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
 registry=$!
 mnt=$work/mnt; mkdir -p "$mnt"
-cleanup() { strata umount "$mnt" >/dev/null 2>&1 || true; kill "$registry" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  strata umount "$mnt" >/dev/null 2>&1 || true
+  [[ -z ${SERVICE:-} ]] || strata service stop >/dev/null 2>&1 || true
+  kill "$registry" 2>/dev/null || true; rm -rf "$work"
+}
 trap cleanup EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 strata copy "oci:$source_image" "127.0.0.1:$port/demo/app:latest" >/dev/null
@@ -40,6 +47,12 @@ strata record --cache-dir "$work/record-cache" -o "$work/profile" "127.0.0.1:$po
 strata convert --cache-dir "$work/convert-cache" --prioritize "$work/profile" "127.0.0.1:$port/demo/app:latest" \
   "127.0.0.1:$port/demo/app:esgz-opt" >/dev/null
 host=127.0.0.1:$port
+if [[ -n ${SERVICE:-} ]]; then
+  strata service start >/dev/null
+  strata mount --cache-dir "$work/warmup-cache" "127.0.0.1:$port/demo/app:esgz" "$mnt" >/dev/null
+  chroot "$mnt" python3 -c 'print("warm-up")' >/dev/null; strata umount "$mnt" >/dev/null; rm -rf "$work/warmup-cache"
+  echo "strata service: $(strata service status | head -1)"
+fi
 if [[ -n ${NETEM:-} ]]; then
   read -r delay rate <<<"$NETEM"
   # Started directly (not through the strata function) so that $! is the JVM itself and the kill below reaches it;

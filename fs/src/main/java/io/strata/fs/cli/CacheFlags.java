@@ -40,4 +40,11 @@ final class CacheFlags {
         }
         return ChunkCaches.open(config.build());
     }
+
+    /** Makes a relative {@code --cache-dir} absolute against the caller's working directory. */
+    void resolveAgainst(Path workingDirectory) {
+        if (cacheDir != null) {
+            cacheDir = workingDirectory.resolve(cacheDir);
+        }
+    }
 }

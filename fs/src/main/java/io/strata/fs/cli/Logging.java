@@ -12,7 +12,8 @@ final class Logging {
     }
 
     static void configure(String[] args) {
-        boolean longRunning = args.length > 0 && args[0].equals("mount") && Arrays.asList(args).contains("--foreground");
+        boolean longRunning = args.length > 0 && (args[0].equals("mount") && Arrays.asList(args).contains("--foreground")
+                || args[0].equals("service") && args.length > 1 && args[1].equals("run"));
         String level = debug() ? "debug" : longRunning ? "info" : "warn";
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");

@@ -8,23 +8,35 @@ import io.strata.fs.fuse.StrataFs;
 import io.strata.fs.image.MountedImage;
 import io.strata.fs.mount.MountDaemon;
 import io.strata.fs.mount.MountOptions;
+import io.strata.fs.mount.MountException;
+import io.strata.fs.mount.MountReadiness;
 import io.strata.fs.mount.MountRunner;
+import io.strata.fs.service.MountService;
 import io.strata.fs.prefetch.PrefetchMode;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code strata mount IMAGE DIR}. Without {@code --foreground} it starts itself again detached (with
- * {@code --foreground}, logs to a file) and returns once that process reports the mount answers, or exits 2 with
- * the reason. With {@code --foreground} it serves the mount until unmounted.
+ * {@code strata mount IMAGE DIR}. Without {@code --foreground} it returns once the mount answers (or exits 2 with
+ * the reason): when the resident service runs ({@code strata service start}), the service serves the mount in one
+ * of its threads; otherwise this command starts itself again detached (with {@code --foreground}, logging to a
+ * file). With {@code --foreground} it serves the mount until unmounted.
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
         description = "Mount an image read-only at DIR; returns once the mount answers.")
@@ -38,6 +50,10 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "--foreground", description = "Stay attached and log to stderr until unmounted.")
     boolean foreground;
+
+    @Option(names = "--no-service",
+            description = "Mount in a process of its own even when the strata service runs (strata service start).")
+    boolean noService;
 
     @Option(names = "--allow-other", description = "Let other users than the mounting one see the files.")
     boolean allowOther;
@@ -69,48 +85,108 @@ final class MountCommand implements Callable<Integer> {
     @Mixin
     CacheFlags cacheFlags;
 
+    @ParentCommand
+    StrataCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        ImageRef ref = ImageRef.parse(image);
+        Path cwd = parent.workingDirectory();
+        ImageRef ref = resolveLayout(ImageRef.parse(image), cwd);
+        sourceFlags.resolveAgainst(cwd);
+        cacheFlags.resolveAgainst(cwd);
         SourceOptions sourceOptions = sourceFlags.toOptions();
-        Path dir = mountpoint.toAbsolutePath();
+        Path dir = cwd.resolve(mountpoint).normalize();
         if (cacheFlags.maxSize != null) {
             CacheConfig.parseSize(CacheConfig.MAX_SIZE_FLAG, cacheFlags.maxSize); // a bad size is a usage error, now
         }
         PrefetchMode prefetchMode = PrefetchMode.parse("--prefetch", prefetch);
-        List<String> profile = prefetchProfile == null ? null : PrefetchProfiles.read(prefetchProfile);
+        List<String> profile = prefetchProfile == null ? null : PrefetchProfiles.read(cwd.resolve(prefetchProfile));
         if (profile != null && prefetchMode == PrefetchMode.NONE) {
             throw new IllegalArgumentException("--prefetch-profile needs --prefetch prioritized or all, not none");
         }
-        if (!foreground) {
-            MountDaemon.Spawned child = MountDaemon.spawnAndWait(childCommand(), dir, Duration.ofSeconds(timeoutSeconds));
-            System.out.printf("mounted %s at %s (pid %d, log %s)%n", ref, dir, child.pid(), child.logFile());
+        Served served = new Served(ref, dir, sourceOptions, prefetchMode, profile);
+        if (foreground) {
+            serve(served, MountDaemon.parentReadiness(), false);
             return 0;
         }
+        Optional<MountService> service = MountService.running();
+        if (service.isPresent()) {
+            return mountInService(service.get(), served);
+        }
+        MountDaemon.Spawned child = MountDaemon.spawnAndWait(childCommand(), dir, Duration.ofSeconds(timeoutSeconds));
+        spec.commandLine().getOut().printf("mounted %s at %s (pid %d, log %s)%n", ref, dir, child.pid(),
+                child.logFile());
+        return 0;
+    }
+
+    /** What to serve, resolved against the caller's working directory. */
+    private record Served(ImageRef ref, Path dir, SourceOptions sourceOptions, PrefetchMode prefetchMode,
+                          List<String> profile) {
+    }
+
+    /** Inside the resident service: serve the mount in a thread of this JVM and return once it answers. */
+    private int mountInService(MountService service, Served served) throws Exception {
+        MountDaemon.precheck(served.dir());
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        MountReadiness readiness = MountReadiness.completing(ready);
+        service.startMount(served.dir(), served.ref().toString(), () -> {
+            try {
+                serve(served, readiness, true);
+            } catch (Exception | Error e) {
+                readiness.failed(StrataCommand.describe(e)); // no effect when serve() reported it already
+                throw e;
+            }
+            return null;
+        });
+        try {
+            ready.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new MountException("the mount at " + served.dir() + " was not ready within " + timeoutSeconds
+                    + " s; the strata service goes on trying: strata umount " + served.dir() + " stops it");
+        }
+        spec.commandLine().getOut().printf("mounted %s at %s (strata service pid %d, log %s)%n", served.ref(),
+                served.dir(), ProcessHandle.current().pid(), MountService.logFile());
+        return 0;
+    }
+
+    /** Serves the mount until it is unmounted, telling {@code readiness} when it answers or why it cannot. */
+    private void serve(Served served, MountReadiness readiness, boolean inService) throws Exception {
         MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug);
         MountedImage mounted;
         try {
-            mounted = MountedImage.open(ref, sourceOptions, cacheFlags.open(), cacheFlags.openChunks(),
-                    trustPublishedIndex);
+            mounted = MountedImage.open(served.ref(), served.sourceOptions(), cacheFlags.open(),
+                    cacheFlags.openChunks(), trustPublishedIndex);
         } catch (Exception e) {
-            MountDaemon.notifyFailed(StrataCommand.describe(e));
+            readiness.failed(StrataCommand.describe(e));
             throw e;
         }
         try (mounted) {
             StrataFs fs = StrataFs.create(mounted.tree(), mounted.contentReader());
             // Only once the mount answers: prefetch must not delay the mount, only use the time after it.
-            fs.initialized().thenRun(() -> mounted.startPrefetch(prefetchMode, profile));
+            fs.initialized().thenRun(() -> mounted.startPrefetch(served.prefetchMode(), served.profile()));
             ObjectMapper json = new ObjectMapper();
             String logFile = System.getenv(MountDaemon.LOG_FILE_ENV);
-            MountRunner.serve(fs, dir, options, ref.toString(), () -> {
+            MountRunner.serve(fs, served.dir(), options, served.ref().toString(), () -> {
                 try {
-                    return json.writeValueAsString(mounted.status(dir.toString(), logFile));
+                    return json.writeValueAsString(mounted.status(served.dir().toString(), logFile));
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, readiness, inService);
         }
-        return 0;
+    }
+
+    /** An {@code oci:} reference with a relative layout path, made absolute against {@code cwd}. */
+    private static ImageRef resolveLayout(ImageRef ref, Path cwd) {
+        if (!ref.isLayout() || ref.layoutPath().isAbsolute()) {
+            return ref;
+        }
+        return new ImageRef(null, null, cwd.resolve(ref.layoutPath()).normalize(), ref.tag(), ref.digest());
     }
 
     /** This same command line with {@code --foreground} added, for the detached child. */
@@ -140,7 +216,7 @@ final class MountCommand implements Callable<Integer> {
             args.add("--fuse-debug");
         }
         args.add(image);
-        args.add(mountpoint.toAbsolutePath().toString());
+        args.add(parent.workingDirectory().resolve(mountpoint).toString());
         return MountDaemon.javaCommand(StrataCommand.class.getName(), args);
     }
 }

@@ -28,4 +28,11 @@ final class SourceFlags {
                 .withPlatform(Platform.parse(platform));
         return authFile == null ? options : options.withAuthFile(authFile);
     }
+
+    /** Makes a relative {@code --auth-file} absolute against the caller's working directory. */
+    void resolveAgainst(Path workingDirectory) {
+        if (authFile != null) {
+            authFile = workingDirectory.resolve(authFile);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.strata.fs.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Mount OCI container images as directories without downloading them first.",
         subcommands = {MountCommand.class, UmountCommand.class, StatusCommand.class, InspectCommand.class,
-                CopyCommand.class, ConvertCommand.class, IndexCommand.class, RecordCommand.class, CacheCommand.class, CommandLine.HelpCommand.class},
+                CopyCommand.class, ConvertCommand.class, IndexCommand.class, RecordCommand.class, CacheCommand.class, ServiceCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = StrataCommand.USAGE, exitCodeOnExecutionException = StrataCommand.RUNTIME_ERROR)
 public final class StrataCommand implements Runnable {
 
@@ -20,6 +23,13 @@ public final class StrataCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Where relative paths of the command line are relative to: the caller's, which the service is not in. */
+    private Path workingDirectory = Path.of(System.getProperty("user.dir"));
+
+    Path workingDirectory() {
+        return workingDirectory;
+    }
 
     @Override
     public void run() {
@@ -33,13 +43,30 @@ public final class StrataCommand implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this in-process). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new StrataCommand());
+        return newCommandLine(new StrataCommand()).execute(args);
+    }
+
+    /**
+     * Runs a command line on behalf of another process (the service's clients): relative paths are resolved against
+     * {@code workingDirectory}, output goes to {@code out} and {@code err}.
+     */
+    public static int execute(Path workingDirectory, PrintWriter out, PrintWriter err, List<String> args) {
+        StrataCommand top = new StrataCommand();
+        top.workingDirectory = workingDirectory;
+        CommandLine cli = newCommandLine(top);
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args.toArray(String[]::new));
+    }
+
+    private static CommandLine newCommandLine(StrataCommand top) {
+        CommandLine cli = new CommandLine(top);
         cli.setExecutionExceptionHandler(StrataCommand::onError);
         for (StrataSubcommand sub : java.util.ServiceLoader.load(StrataSubcommand.class)) {
             cli.addSubcommand(sub); // named by its own @Command
         }
         applyExitCodes(cli);
-        return cli.execute(args);
+        return cli;
     }
 
     /** Subcommands do not inherit the exit codes of the top command's annotation: set them on every one. */

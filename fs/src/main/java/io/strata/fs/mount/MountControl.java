@@ -48,11 +48,13 @@ public final class MountControl {
     public static String unmount(Path mountpoint) throws MountException {
         RuntimeDir runtime = RuntimeDir.forMountpoint(mountpoint);
         Path target = runtime.mountpoint();
-        Optional<Long> pid = pidOf(runtime);
+        Optional<MountInfo> info = infoOf(runtime);
         Optional<String> reply = request(runtime, "umount");
         if (reply.isPresent()) {
             body(runtime, reply.get());
-            pid.filter(p -> p != ProcessHandle.current().pid()).flatMap(ProcessHandle::of)
+            // A mount process exits after its unmount; the service stays (its reply came after the unmount).
+            info.filter(i -> !Boolean.TRUE.equals(i.service())).map(MountInfo::pid)
+                    .filter(p -> p != ProcessHandle.current().pid()).flatMap(ProcessHandle::of)
                     .ifPresent(MountControl::awaitExit);
             return "unmounted " + target;
         }
@@ -140,9 +142,9 @@ public final class MountControl {
         };
     }
 
-    private static Optional<Long> pidOf(RuntimeDir runtime) {
+    private static Optional<MountInfo> infoOf(RuntimeDir runtime) {
         try {
-            return Optional.of(new ObjectMapper().readValue(runtime.mountJson().toFile(), MountInfo.class).pid());
+            return Optional.of(new ObjectMapper().readValue(runtime.mountJson().toFile(), MountInfo.class));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -66,11 +66,25 @@ public final class MountDaemon {
     public static Spawned spawnAndWait(List<String> command, Path mountpoint, Duration timeout) throws MountException {
         RuntimeDir runtime = RuntimeDir.forMountpoint(mountpoint);
         precheck(runtime.mountpoint());
-        Path log = runtime.logFile();
-        Path ready = runtime.newReadyFile();
-        Process child;
         try {
             runtime.create();
+        } catch (IOException e) {
+            throw new MountException("cannot create the runtime directory " + runtime.dir() + ": " + e.getMessage(), e);
+        }
+        return spawnAndWait(command, runtime.logFile(), runtime.newReadyFile(),
+                "the mount at " + runtime.mountpoint(), timeout);
+    }
+
+    /**
+     * Runs {@code command} detached (own session, stdout/stderr to {@code log}) and waits until it reports ready
+     * through {@code ready} ({@link #notifyReady()}), fails, exits or outlives {@code timeout}.
+     *
+     * @param what what the process serves, for messages ("the mount at /mnt", "the strata service")
+     */
+    public static Spawned spawnAndWait(List<String> command, Path log, Path ready, String what, Duration timeout)
+            throws MountException {
+        Process child;
+        try {
             Files.deleteIfExists(ready);
             List<String> cmd = new ArrayList<>();
             if (Commands.which("setsid") != null) {
@@ -87,7 +101,7 @@ public final class MountDaemon {
             env.put(RuntimeDir.ENV, RuntimeDir.base().toString());
             child = pb.start();
         } catch (IOException e) {
-            throw new MountException("cannot start the mount process " + command + ": " + e.getMessage(), e);
+            throw new MountException("cannot start the process " + command + ": " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -99,28 +113,26 @@ public final class MountDaemon {
                         return new Spawned(child.pid(), log);
                     }
                     String reason = status.get().startsWith("ERROR ") ? status.get().substring(6) : status.get();
-                    throw new MountException("mounting at " + runtime.mountpoint() + " failed: " + reason
-                            + " (log: " + log + ")");
+                    throw new MountException("starting " + what + " failed: " + reason + " (log: " + log + ")");
                 }
                 if (!child.isAlive()) {
-                    throw new MountException("the mount process exited with code " + child.exitValue()
-                            + " before " + runtime.mountpoint() + " was mounted; last lines of " + log + ":\n"
-                            + tail(log));
+                    throw new MountException("the process of " + what + " exited with code " + child.exitValue()
+                            + " before it was ready; last lines of " + log + ":\n" + tail(log));
                 }
                 if (System.nanoTime() > deadline) {
                     stop(child);
-                    throw new MountException("the mount at " + runtime.mountpoint() + " was not ready within "
-                            + timeout.toSeconds() + " s; stopped it. Last lines of " + log + ":\n" + tail(log));
+                    throw new MountException(what + " was not ready within " + timeout.toSeconds()
+                            + " s; stopped it. Last lines of " + log + ":\n" + tail(log));
                 }
                 Thread.sleep(POLL.toMillis());
             }
         } catch (IOException e) {
             stop(child);
-            throw new MountException("cannot read the mount process's status " + ready + ": " + e.getMessage(), e);
+            throw new MountException("cannot read the status of " + what + " in " + ready + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(child);
-            throw new MountException("interrupted while waiting for the mount at " + runtime.mountpoint());
+            throw new MountException("interrupted while waiting for " + what);
         } finally {
             deleteQuietly(ready);
         }
@@ -135,7 +147,8 @@ public final class MountDaemon {
     }
 
     /** Fails fast, in the user's terminal, on the mount point errors the child would only write to its log. */
-    private static void precheck(Path mountpoint) throws MountException {
+    public static void precheck(Path path) throws MountException {
+        Path mountpoint = Mountpoints.canonical(path);
         switch (Mountpoints.state(mountpoint)) {
             case MISSING -> throw new MountException("mountpoint " + mountpoint + " does not exist: create it with "
                     + "mkdir -p " + mountpoint);
@@ -147,7 +160,7 @@ public final class MountDaemon {
         }
     }
 
-    /** Reports to the process that spawned this one that the mount answers; a no-op when not spawned. */
+    /** Reports to the process that spawned this one that it is ready; a no-op when not spawned. */
     public static void notifyReady() {
         report("READY");
     }
@@ -155,6 +168,21 @@ public final class MountDaemon {
     /** Reports a failure (one line) to the process that spawned this one; a no-op when not spawned. */
     public static void notifyFailed(String reason) {
         report("ERROR " + String.valueOf(reason).replace('\n', ' '));
+    }
+
+    /** Readiness reported to the spawning parent's ready file (a no-op when this process was not spawned). */
+    public static MountReadiness parentReadiness() {
+        return new MountReadiness() {
+            @Override
+            public void ready() {
+                notifyReady();
+            }
+
+            @Override
+            public void failed(String reason) {
+                notifyFailed(reason);
+            }
+        };
     }
 
     private static void report(String line) {

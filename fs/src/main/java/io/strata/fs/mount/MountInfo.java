@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param mountpoint    canonical mount point
  * @param logFile       where the process logs when detached; null in the foreground
  * @param startedMillis when the mount started answering, epoch milliseconds
+ * @param service       true when the process is the resident service (it outlives the mount); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record MountInfo(long pid, String image, String mountpoint, String logFile, long startedMillis) {
+public record MountInfo(long pid, String image, String mountpoint, String logFile, long startedMillis, Boolean service) {
 }

@@ -29,25 +29,38 @@ public final class MountRunner {
      */
     public static void serve(StrataFs fs, Path mountpoint, MountOptions options, String image,
                              Supplier<String> status) throws MountException {
+        serve(fs, mountpoint, options, image, status, MountDaemon.parentReadiness(), false);
+    }
+
+    /**
+     * As {@link #serve(StrataFs, Path, MountOptions, String, Supplier)}, telling {@code readiness} instead of a
+     * spawning parent.
+     *
+     * @param inService whether this process is the resident service, which serves many mounts and outlives this
+     *                  one: {@code strata umount} then waits for the mount, not for the process, to end
+     */
+    public static void serve(StrataFs fs, Path mountpoint, MountOptions options, String image,
+                             Supplier<String> status, MountReadiness readiness, boolean inService)
+            throws MountException {
         FuseMount mount;
         ControlServer control;
         try {
             mount = FuseMount.mount(fs, mountpoint, options);
         } catch (MountException | RuntimeException e) {
-            MountDaemon.notifyFailed(e.getMessage());
+            readiness.failed(e.getMessage());
             throw e;
         }
         try {
             RuntimeDir runtime = RuntimeDir.forMountpoint(mount.mountpoint());
             MountInfo info = new MountInfo(ProcessHandle.current().pid(), image, mount.mountpoint().toString(),
-                    System.getenv(MountDaemon.LOG_FILE_ENV), System.currentTimeMillis());
+                    System.getenv(MountDaemon.LOG_FILE_ENV), System.currentTimeMillis(), inService ? Boolean.TRUE : null);
             control = ControlServer.start(runtime, info, status, () -> {
                 mount.unmount();
                 return null;
             });
         } catch (Exception e) {
             mount.close();
-            MountDaemon.notifyFailed("cannot start the control socket: " + e.getMessage());
+            readiness.failed("cannot start the control socket: " + e.getMessage());
             throw e instanceof MountException me ? me
                     : new MountException("cannot start the control socket for " + mountpoint + ": " + e.getMessage(), e);
         }
@@ -57,7 +70,7 @@ public final class MountRunner {
             control.close();
         }, "strata-unmount-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
-        MountDaemon.notifyReady();
+        readiness.ready();
         try {
             mount.awaitUnmounted();
         } catch (InterruptedException e) {

@@ -103,6 +103,24 @@ public final class RuntimeDir {
         }
     }
 
+    /**
+     * Creates the base directory and its {@code logs/}, private to the user (as {@link #create()} does), for state
+     * that belongs to no mount point: the resident service's socket and log.
+     *
+     * @return the base directory
+     */
+    public static Path createBase() throws IOException {
+        Path base = base();
+        for (Path d : new Path[] {base, base.resolve("logs")}) {
+            if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(d);
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+            }
+            requirePrivate(d);
+        }
+        return base;
+    }
+
     private static void requirePrivate(Path d) throws IOException {
         Map<String, Object> a = Files.readAttributes(d, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
         int uid = (Integer) a.get("uid");

@@ -56,7 +56,7 @@ class CliErrorsIT {
 
     @Test
     void mount_unknownFlagOrMissingArgument_exitsOneWithUsage() throws Exception {
-        StrataCli.Result r = StrataCli.exec("mount", "--no-such-flag", image, work.toString());
+        StrataCli.Result r = StrataCli.exec("mount", "--frobnicate", image, work.toString());
         assertEquals(1, r.exitCode(), r.output());
         assertTrue(r.output().contains("Usage:"), r.output());
         assertEquals(1, StrataCli.exec("mount", image).exitCode());

@@ -16,13 +16,26 @@ final class StrataCli {
     private StrataCli() {
     }
 
+    /**
+     * The command line running the jar with {@code args}. A {@code mount} gets {@code --no-service}: a strata service
+     * that the machine's user runs must not serve the tests' mounts (ServiceIT runs its own, in a private runtime
+     * directory, through {@link #exec(Path, java.util.Map, String...)}).
+     */
     static List<String> command(String... args) {
+        List<String> isolated = new ArrayList<>(List.of(args));
+        if (!isolated.isEmpty() && isolated.get(0).equals("mount")) {
+            isolated.add(1, "--no-service");
+        }
+        return jarCommand(isolated);
+    }
+
+    private static List<String> jarCommand(List<String> args) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with `mvn verify` (package builds it)");
         }
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(args);
         return cmd;
     }
 
@@ -34,6 +47,20 @@ final class StrataCli {
     /** Runs strata and returns its exit code and combined output. */
     static Result exec(String... args) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), out);
+    }
+
+    /**
+     * Runs strata in {@code dir} with {@code env} added to this JVM's environment; returns its exit code and combined
+     * output.
+     */
+    static Result exec(Path dir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(jarCommand(List.of(args))).redirectErrorStream(true).directory(dir.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         return new Result(p.waitFor(), out);

@@ -30,7 +30,7 @@ class ControlServerTest {
         mnt = Files.createDirectory(tmp.resolve("mnt"));
         runtime = RuntimeDir.forMountpoint(mnt);
         info = new MountInfo(ProcessHandle.current().pid(), "img:1", runtime.mountpoint().toString(), null,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), null);
     }
 
     @AfterEach

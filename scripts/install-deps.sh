@@ -18,6 +18,8 @@ needs=(
   "zstd:zstd"
   "tar:tar"
   "runuser:util-linux"
+  "containerd:containerd"
+  "ctr-remote:stargz-snapshotter"
 )
 
 missing=()

@@ -9,6 +9,9 @@ import java.util.List;
  */
 public interface HasPrioritizedFiles {
 
-    /** Paths of the prioritized regular files, as in the layer's index (no leading {@code /}), in layer order. */
+    /**
+     * Paths of the prioritized regular files (hard links to them included), as in the layer's index (no leading
+     * {@code /}), in layer order.
+     */
     List<String> prioritizedFiles();
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.fetcher.testing.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,8 +56,9 @@ class EStargzMountIT {
         Path mnt = Files.createDirectories(work.resolve("mnt"));
         try {
             StrataCli.run("mount", "--cache-dir", work.resolve("cache").toString(), converted, mnt.toString());
-            assertTrue(status(mnt).path("layers").findValuesAsText("format").stream().allMatch("estargz"::equals),
-                    status(mnt).toString());
+            JsonNode status = StrataCli.status(mnt);
+            assertTrue(status.path("layers").findValuesAsText("format").stream().allMatch("estargz"::equals),
+                    status.toString());
             List<String> diff = TreeSnapshot.of(mnt, true).diff(TreeSnapshot.of(expected, true), 40);
             assertTrue(diff.isEmpty(), "mounted eStargz tree differs from umoci unpack of the source:\n" + String.join("\n", diff));
         } finally {
@@ -77,7 +77,7 @@ class EStargzMountIT {
         try {
             StrataCli.run("mount", "--cache-dir", work.resolve("cache2").toString(), converted, mnt.toString());
             assertEquals("small\n", Files.readString(mnt.resolve("data/small.txt")));
-            JsonNode layer = status(mnt).path("layers").get(0);
+            JsonNode layer = StrataCli.status(mnt).path("layers").get(0);
             long fetched = layer.path("bytesFetched").asLong();
             long size = layer.path("size").asLong();
             assertTrue(size > 100_000_000L, "layer size " + size);
@@ -117,10 +117,6 @@ class EStargzMountIT {
         Path bundle = work.resolve("bundle-" + name);
         Shell.run("umoci", "unpack", "--image", work.resolve("layout-" + name) + ":v1", bundle.toString());
         return bundle.resolve("rootfs");
-    }
-
-    private static JsonNode status(Path mnt) throws Exception {
-        return new ObjectMapper().readTree(StrataCli.run("status", "--json", mnt.toString()));
     }
 
     private static Path largestBlobOf(Path storage, long size) throws IOException {

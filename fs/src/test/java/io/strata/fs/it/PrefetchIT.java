@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.fetcher.testing.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +95,7 @@ class PrefetchIT {
         try {
             StrataCli.run("mount", "--cache-dir", work.resolve("cache").toString(), "--prefetch", "prioritized",
                     converted, mnt.toString());
-            JsonNode status = awaitPrefetchDone(mnt);
+            JsonNode status = StrataCli.awaitPrefetchDone(mnt);
             JsonNode prefetch = status.path("prefetch");
             long planned = Files.readAllLines(profile).size() - 1;
             assertEquals(planned, prefetch.path("filesPlanned").asLong(), prefetch.toString());
@@ -117,7 +116,7 @@ class PrefetchIT {
         try {
             StrataCli.run("mount", "--cache-dir", work.resolve("cache").toString(), "--prefetch", "all",
                     converted, mnt.toString());
-            JsonNode status = awaitPrefetchDone(mnt);
+            JsonNode status = StrataCli.awaitPrefetchDone(mnt);
             JsonNode prefetch = status.path("prefetch");
             assertEquals(prefetch.path("filesPlanned").asLong(), prefetch.path("filesDone").asLong(), prefetch.toString());
             assertEquals(prefetch.path("bytesPlanned").asLong(), prefetch.path("bytesDone").asLong(), prefetch.toString());
@@ -129,19 +128,5 @@ class PrefetchIT {
         } finally {
             StrataCli.umountQuietly(mnt);
         }
-    }
-
-    private static JsonNode awaitPrefetchDone(Path mnt) throws Exception {
-        JsonNode status = null;
-        for (int i = 0; i < 150; i++) {
-            status = new ObjectMapper().readTree(StrataCli.run("status", "--json", mnt.toString()));
-            String state = status.path("prefetch").path("state").asText();
-            if (!state.equals("waiting") && !state.equals("planning") && !state.equals("running")) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals("done", status.path("prefetch").path("state").asText(), status.toString());
-        return status;
     }
 }

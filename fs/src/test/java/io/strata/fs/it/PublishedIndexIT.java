@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.fetcher.testing.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ class PublishedIndexIT {
     private static LocalRegistry registry;
     private static String image;
     private static Path expectedRoot;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path shared;
@@ -69,7 +67,7 @@ class PublishedIndexIT {
         Path untrusting = Files.createDirectories(work.resolve("mnt-untrusting"));
         try {
             StrataCli.run("mount", "--cache-dir", work.resolve("untrusting-cache").toString(), image, untrusting.toString());
-            for (JsonNode layer : status(untrusting).path("layers")) {
+            for (JsonNode layer : StrataCli.status(untrusting).path("layers")) {
                 assertEquals("whole", layer.path("format").asText(), layer.toString());
             }
         } finally {
@@ -80,14 +78,14 @@ class PublishedIndexIT {
         Path mnt = Files.createDirectories(work.resolve("mnt"));
         try {
             StrataCli.run("mount", "--trust-published-index", "--cache-dir", cache.toString(), image, mnt.toString());
-            JsonNode before = status(mnt);
+            JsonNode before = StrataCli.status(mnt);
             for (JsonNode layer : before.path("layers")) {
                 assertEquals("indexed-gzip", layer.path("format").asText(), before.toString());
             }
 
             assertEquals("small file in the middle of the layer\n", Files.readString(mnt.resolve("big/f5-small.txt")));
 
-            JsonNode bottom = status(mnt).path("layers").get(0);
+            JsonNode bottom = StrataCli.status(mnt).path("layers").get(0);
             long fetched = bottom.path("bytesFetched").asLong();
             long size = bottom.path("size").asLong();
             assertTrue(size > 25_000_000, "the layer is smaller than planned: " + size);
@@ -111,9 +109,5 @@ class PublishedIndexIT {
         try (var files = Files.list(cache.resolve("gzindex"))) {
             assertEquals(2, files.count());
         }
-    }
-
-    private static JsonNode status(Path mnt) throws Exception {
-        return JSON.readTree(StrataCli.run("status", "--json", mnt.toString()));
     }
 }

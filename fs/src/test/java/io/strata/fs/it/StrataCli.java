@@ -1,5 +1,7 @@
 package io.strata.fs.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +66,28 @@ final class StrataCli {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         return new Result(p.waitFor(), out);
+    }
+
+    /** {@code strata status --json} of the mount at {@code mountpoint}. */
+    static JsonNode status(Path mountpoint) throws IOException, InterruptedException {
+        return new ObjectMapper().readTree(run("status", "--json", mountpoint.toString()));
+    }
+
+    /** Polls the mount's status (up to 15 s) until its background prefetch has ended; fails unless it is done. */
+    static JsonNode awaitPrefetchDone(Path mountpoint) throws IOException, InterruptedException {
+        JsonNode status = null;
+        for (int i = 0; i < 150; i++) {
+            status = status(mountpoint);
+            String state = status.path("prefetch").path("state").asText();
+            if (!state.equals("waiting") && !state.equals("planning") && !state.equals("running")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        if (!status.path("prefetch").path("state").asText().equals("done")) {
+            throw new AssertionError("the prefetch of " + mountpoint + " did not end as done: " + status);
+        }
+        return status;
     }
 
     /** Unmounts quietly (for cleanup paths). */

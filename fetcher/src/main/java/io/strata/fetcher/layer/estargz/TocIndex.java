@@ -44,7 +44,8 @@ final class TocIndex {
     /**
      * What the TOC yields.
      *
-     * @param prioritized the regular files before the {@code .prefetch.landmark}, in TOC order (empty without one)
+     * @param prioritized the regular files and hard links before the {@code .prefetch.landmark}, in TOC order (empty
+     *                    without one)
      */
     record Built(LayerIndex index, ChunkTable chunks, List<String> prioritized) {
     }
@@ -118,8 +119,11 @@ final class TocIndex {
             }
             if (path.equals(PREFETCH_LANDMARK) || path.equals(NO_PREFETCH_LANDMARK)) {
                 if (path.equals(PREFETCH_LANDMARK)) {
-                    // Everything before the landmark is what the layer's author wants fetched first.
-                    prioritized = entries.values().stream().filter(x -> x.type() == EntryType.FILE)
+                    // Everything before the landmark is what the layer's author wants fetched first. A hard link
+                    // counts: `ctr-remote image optimize` records the name the workload opened, which may be a link
+                    // whose target an upper layer hides (the target alone would then prefetch nothing).
+                    prioritized = entries.values().stream()
+                            .filter(x -> x.type() == EntryType.FILE || x.type() == EntryType.HARDLINK)
                             .map(Entry::path).toList();
                 }
                 continue;

@@ -38,6 +38,21 @@ public interface BlobSource extends Closeable {
      */
     byte[] readRange(Digest digest, long offset, int length) throws IOException;
 
+    /**
+     * Streams {@code length} bytes of a blob from {@code offset} with one range request, for callers that use the
+     * first bytes while the rest is still arriving (a bulk prefetch of many chunks). The bytes are raw, as with
+     * {@link #readRange}; the stream ends early only when the blob does. The default reads the range whole first.
+     */
+    default InputStream openRange(Digest digest, long offset, long length) throws IOException {
+        return new java.io.ByteArrayInputStream(readRange(digest, offset, Math.toIntExact(length)));
+    }
+
+    /** {@link #openRange(Digest, long, long)}, reporting the request and every byte read to {@code counter}. */
+    default InputStream openRange(Digest digest, long offset, long length, TransferCounter counter) throws IOException {
+        counter.request();
+        return new CountingInputStream(openRange(digest, offset, length), counter);
+    }
+
     /** {@link #openBlob(Digest, long)}, reporting the request and every byte read to {@code counter}. */
     default InputStream openBlob(Digest digest, long expectedSize, TransferCounter counter) throws IOException {
         counter.request();

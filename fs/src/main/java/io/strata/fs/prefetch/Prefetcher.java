@@ -1,12 +1,16 @@
 package io.strata.fs.prefetch;
 
 import io.strata.fetcher.layer.OpenedLayer;
+import io.strata.fetcher.layer.PrefetchesInBulk;
 import io.strata.fs.fuse.ContentReader;
 import io.strata.fs.union.Node;
 import io.strata.fs.union.UnionView;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -30,6 +34,7 @@ public final class Prefetcher implements AutoCloseable {
     private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final PrefetchMode mode;
+    private final List<OpenedLayer> layers;
     private final Supplier<List<Node>> planner;
     private final ContentReader reader;
     private final IntSupplier foregroundInFlight;
@@ -43,6 +48,16 @@ public final class Prefetcher implements AutoCloseable {
     private volatile boolean stopping;
 
     Prefetcher(PrefetchMode mode, Supplier<List<Node>> planner, ContentReader reader, IntSupplier foregroundInFlight) {
+        this(mode, planner, List.of(), reader, foregroundInFlight);
+    }
+
+    /**
+     * @param layers the mount's layers, bottom first: the plan's prioritized files of a layer whose reader
+     *               {@link PrefetchesInBulk} are fetched first with a few streamed requests
+     */
+    Prefetcher(PrefetchMode mode, Supplier<List<Node>> planner, List<OpenedLayer> layers, ContentReader reader,
+               IntSupplier foregroundInFlight) {
+        this.layers = List.copyOf(layers);
         this.mode = Objects.requireNonNull(mode, "mode");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -62,7 +77,7 @@ public final class Prefetcher implements AutoCloseable {
     public static Prefetcher start(PrefetchMode mode, List<String> profile, UnionView union, List<OpenedLayer> layers,
                                    ContentReader reader, ForegroundReads foreground) {
         List<String> paths = profile == null ? null : List.copyOf(profile);
-        Prefetcher p = new Prefetcher(mode, () -> PrefetchPlan.of(mode, paths, union, layers), reader,
+        Prefetcher p = new Prefetcher(mode, () -> PrefetchPlan.of(mode, paths, union, layers), layers, reader,
                 foreground::inFlight);
         p.startThread();
         return p;
@@ -93,6 +108,7 @@ public final class Prefetcher implements AutoCloseable {
         state = "running";
         LOG.info("prefetch ({}): {} files, {} bytes planned", mode.flagValue(), plan.size(), bytesPlanned.get());
         long t0 = System.nanoTime();
+        fetchInBulk(plan);
         byte[] buffer = new byte[PIECE];
         for (Node node : plan) {
             if (stopping) {
@@ -103,6 +119,47 @@ public final class Prefetcher implements AutoCloseable {
         state = stopping ? "stopped" : "done";
         LOG.info("prefetch ({}) {}: {} of {} files ({} failed), {} bytes in {} ms", mode.flagValue(), state,
                 filesDone.get(), plan.size(), filesFailed.get(), bytesDone.get(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The planned files of layers that can fetch in bulk, with a few streamed requests per layer, the layers in
+     * parallel. Unlike the file-by-file pass it does not give way to foreground reads: those that need a chunk in
+     * flight wait for it (which is sooner than a request of their own), and the others proceed side by side. The
+     * file-by-file pass that follows then finds these files cached.
+     */
+    private void fetchInBulk(List<Node> plan) {
+        Map<Integer, List<String>> byLayer = new TreeMap<>();
+        for (Node node : plan) {
+            if (node.layer() < layers.size() && layers.get(node.layer()).reader() instanceof PrefetchesInBulk) {
+                byLayer.computeIfAbsent(node.layer(), k -> new ArrayList<>()).add(node.entry().path());
+            }
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (Map.Entry<Integer, List<String>> e : byLayer.entrySet()) {
+            OpenedLayer layer = layers.get(e.getKey());
+            Thread t = new Thread(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    long bytes = ((PrefetchesInBulk) layer.reader()).prefetch(e.getValue());
+                    LOG.info("prefetch ({}): {} files of layer {} in bulk, {} bytes fetched in {} ms", mode.flagValue(),
+                            e.getValue().size(), e.getKey() + 1, bytes, (System.nanoTime() - t0) / 1_000_000);
+                } catch (IOException | RuntimeException ex) {
+                    LOG.warn("bulk prefetch of layer {} failed (its files are fetched one by one instead): {}",
+                            e.getKey() + 1, ex.toString());
+                }
+            }, "strata-prefetch-bulk");
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void fetch(Node node, byte[] buffer) {

@@ -117,12 +117,13 @@ final class CommitCommand implements Callable<Integer> {
         try {
             status = MountControl.status(abs);
         } catch (MountException notMounted) {
-            try {
-                return UpperDirectory.open(abs);
-            } catch (IOException notUpper) {
-                throw new IOException(abs + " is neither a strata mount (" + notMounted.getMessage()
-                        + ") nor an upper directory (" + notUpper.getMessage() + ")", notUpper);
+            if (!Files.isDirectory(abs.resolve(UpperDirectory.CHANGES))
+                    && !Files.exists(abs.resolve(UpperDirectory.METADATA))) {
+                throw new IOException(abs + " is neither a writable strata mount nor an upper directory (no "
+                        + UpperDirectory.CHANGES + "/, no " + UpperDirectory.METADATA + "): " + notMounted.getMessage()
+                        + ". To commit a plain directory as a layer, use --plain with --base.", notMounted);
             }
+            return UpperDirectory.open(abs); // says what else is missing or malformed
         }
         String upper = new ObjectMapper().readTree(status).path("upperDirectory").asText("");
         if (upper.isEmpty()) {

@@ -43,7 +43,8 @@ final class CommitCommand implements Callable<Integer> {
             description = "a writable strata mount point, or an upper directory (upper/ + strata-upper.json)")
     Path source;
 
-    @Parameters(index = "1", paramLabel = "TARGET", description = "where to push: HOST[:PORT]/NAME[:TAG] or oci:PATH[:TAG]")
+    @Parameters(index = "1", paramLabel = "TARGET",
+            description = "where to push: HOST[:PORT]/NAME[:TAG] or oci:PATH[:TAG]")
     String target;
 
     @Option(names = "--base", paramLabel = "IMAGE",
@@ -52,7 +53,8 @@ final class CommitCommand implements Callable<Integer> {
     String base;
 
     @Option(names = "--format", paramLabel = "gzip|estargz", defaultValue = "gzip",
-            description = "Layer format: gzip, or estargz (lazily mountable, still a plain gzip tar); default ${DEFAULT-VALUE}.")
+            description = "Layer format: gzip, or estargz (lazily mountable, still a plain gzip tar); "
+                    + "default ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = {"-m", "--message"}, paramLabel = "TEXT", description = "Comment of the layer's history entry.")
@@ -83,7 +85,8 @@ final class CommitCommand implements Callable<Integer> {
                 : ImageRef.parse(recorded.image()).withDigest(recorded.manifestDigest());
         SourceOptions options = sourceFlags.toOptions();
         FileStore store = cacheFlags.open();
-        try (BlobSource from = BlobSources.open(baseRef, options); BlobSource to = BlobSources.open(targetRef, options)) {
+        try (BlobSource from = BlobSources.open(baseRef, options);
+             BlobSource to = BlobSources.open(targetRef, options)) {
             ResolvedImage image = ImageResolver.resolve(from, baseRef, options.platform());
             if (recorded != null && !image.manifestDigest().equals(recorded.manifestDigest())) {
                 throw new IllegalArgumentException("--base " + base + " is " + image.manifestDigest() + ", but the"
@@ -158,7 +161,8 @@ final class CommitCommand implements Callable<Integer> {
                 Sizes.human(r.layer().size()), layer.encoding().cliName(), r.diffId()));
         out.append(String.format("entries   %d (%d whiteouts, %d opaque directories)%s%n", layer.entries(),
                 changes.whiteouts(), changes.opaqueDirs(), changes.skipped().isEmpty() ? ""
-                        : ", skipped " + changes.skipped().size() + " socket(s): " + String.join(", ", changes.skipped())));
+                        : ", skipped " + changes.skipped().size() + " socket(s): "
+                        + String.join(", ", changes.skipped())));
         out.append(String.format("base      %d layers: %d copied to the target, %d already there%n",
                 image.layers().size(), r.baseBlobsCopied(), r.baseBlobsSkipped()));
         return out.toString();

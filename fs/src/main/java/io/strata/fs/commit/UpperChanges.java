@@ -152,7 +152,7 @@ public final class UpperChanges {
         return new Found(path, path.getBytes(StandardCharsets.UTF_8), file, type, attrs, marker);
     }
 
-    /** The directory's children with each whiteout of a name that is itself present rewritten (see the class comment). */
+    /** The directory's children, each whiteout of a name that is itself present rewritten (see the class comment). */
     private List<Found> resolveWhiteouts(String dir, Map<String, Found> children) {
         List<Found> out = new ArrayList<>();
         for (Found f : children.values()) {
@@ -171,8 +171,8 @@ public final class UpperChanges {
                 LOG.info("{} and {} are both in the upper directory: written as the directory with an opaque marker",
                         f.path(), replacement.path());
             } else {
-                LOG.info("{} and {} are both in the upper directory: the whiteout is dropped, {} replaces the lower one",
-                        f.path(), replacement.path(), deleted);
+                LOG.info("{} and {} are both in the upper directory: the whiteout is dropped, {} replaces the lower"
+                        + " one", f.path(), replacement.path(), deleted);
             }
         }
         return out;
@@ -219,8 +219,8 @@ public final class UpperChanges {
         // Linux's dev_t: major in bits 8-19 and 32-63, minor in bits 0-7 and 20-31 (glibc's gnu_dev_major/minor).
         int major = device ? (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL)) : 0;
         int minor = device ? (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL)) : 0;
-        return new Entry(f.path(), type, (Integer) a.get("mode") & 07777, Integer.toUnsignedLong((Integer) a.get("uid")),
-                Integer.toUnsignedLong((Integer) a.get("gid")), size, mtime.getEpochSecond(), mtime.getNano(),
-                linkTarget, major, minor, xattrs, 0, size, null);
+        return new Entry(f.path(), type, (Integer) a.get("mode") & 07777,
+                Integer.toUnsignedLong((Integer) a.get("uid")), Integer.toUnsignedLong((Integer) a.get("gid")), size,
+                mtime.getEpochSecond(), mtime.getNano(), linkTarget, major, minor, xattrs, 0, size, null);
     }
 }

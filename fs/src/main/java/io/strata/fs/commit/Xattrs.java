@@ -106,7 +106,8 @@ final class Xattrs {
         if (errno == ENOTSUP || errno == ENODATA) {
             return null;
         }
-        throw new IOException("cannot " + what + " " + path + ": " + Native.C.strerror(errno) + " (errno " + errno + ")");
+        throw new IOException("cannot " + what + " " + path + ": " + Native.C.strerror(errno) + " (errno " + errno
+                + ")");
     }
 
     private static int errno() {

@@ -29,14 +29,16 @@ public record NewEntry(Entry entry, Content content) {
         }
         boolean hasContent = entry.type() == EntryType.FILE && entry.size() > 0;
         if (hasContent && content == null) {
-            throw new IllegalArgumentException("file " + entry.path() + " has " + entry.size() + " bytes but no content");
+            throw new IllegalArgumentException("file " + entry.path() + " has " + entry.size()
+                    + " bytes but no content");
         }
         if (!hasContent && content != null) {
             throw new IllegalArgumentException(entry.type() + " " + entry.path() + " of size " + entry.size()
                     + " cannot have content");
         }
         if (entry.isSparse()) {
-            throw new IllegalArgumentException("file " + entry.path() + ": new layers are written dense, without a sparse map");
+            throw new IllegalArgumentException("file " + entry.path()
+                    + ": new layers are written dense, without a sparse map");
         }
     }
 }

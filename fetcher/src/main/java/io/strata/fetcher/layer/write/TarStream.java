@@ -99,7 +99,8 @@ final class TarStream {
             long left = size;
             while (left > 0) {
                 int want = (int) Math.min(buffer.length, left);
-                int got = in.readNBytes(buffer, 0, want); // whole buffers: the compressor sees the same calls every time
+                // Whole buffers, whatever the stream returns per read: the compressor sees the same calls every time.
+                int got = in.readNBytes(buffer, 0, want);
                 tar.write(buffer, 0, got);
                 left -= got;
                 if (got < want) {

@@ -31,9 +31,4 @@ public final class Whiteouts {
         }
         return name.substring(PREFIX.length());
     }
-
-    /** The whiteout that deletes {@code name}. */
-    public static String whiteoutOf(String name) {
-        return PREFIX + name;
-    }
 }

@@ -24,7 +24,8 @@ public final class ImageCopier {
     /**
      * What a copy did.
      *
-     * @param digest       the digest of the manifest or index stored under the destination reference
+     * @param digest       the digest of the manifest or index stored under the destination reference (null from
+     *                     {@link #copyBlobs})
      * @param blobsCopied  blobs transferred
      * @param blobsSkipped blobs the destination already had
      * @param bytesCopied  bytes of the transferred blobs
@@ -57,6 +58,20 @@ public final class ImageCopier {
     public static Result copy(BlobSource from, ImageRef src, BlobSource to, ImageRef dst, Platform platform)
             throws IOException {
         return new ImageCopier(from, to).run(src, dst, platform);
+    }
+
+    /**
+     * Copies to {@code to} those of {@code blobs} it does not have yet (each streamed and verified), in order: how a
+     * new image built on a base in another repository or medium gets the base's layers.
+     *
+     * @return the counts; its {@link Result#digest()} is null (no manifest was copied)
+     */
+    public static Result copyBlobs(BlobSource from, BlobSource to, List<Descriptor> blobs) throws IOException {
+        ImageCopier copier = new ImageCopier(from, to);
+        for (Descriptor blob : blobs) {
+            copier.copyBlob(blob);
+        }
+        return new Result(null, copier.copied, copier.skipped, copier.bytes);
     }
 
     private Result run(ImageRef src, ImageRef dst, Platform platform) throws IOException {

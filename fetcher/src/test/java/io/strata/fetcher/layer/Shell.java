@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a fixture-building command (GNU tar, setfattr, mknod, ...) and fails with its output when it fails. */
-final class Shell {
+public final class Shell {
     private Shell() {
     }
 
-    static String run(Path dir, String... command) throws IOException, InterruptedException {
+    public static String run(Path dir, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -24,7 +24,7 @@ final class Shell {
         }
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 }

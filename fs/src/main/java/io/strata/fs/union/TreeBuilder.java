@@ -24,8 +24,8 @@ import java.util.Map;
  */
 final class TreeBuilder {
 
-    static final String WHITEOUT_PREFIX = ".wh.";
-    static final String OPAQUE_MARKER = ".wh..wh..opq";
+    static final String WHITEOUT_PREFIX = Whiteouts.PREFIX;
+    static final String OPAQUE_MARKER = Whiteouts.OPAQUE;
     /** Mode of directories no layer lists: 0755, as umoci and containerd create missing parents. */
     static final int IMPLICIT_DIR_MODE = 0755;
 

@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs host commands for integration tests and fails with their output when they fail. */
-final class Shell {
+/**
+ * Runs host commands for tests (integration tests, and unit tests that build fixtures) and fails with their output
+ * when they fail.
+ */
+public final class Shell {
     private Shell() {
     }
 
     /** Runs {@code command} and returns its stdout; throws with stdout+stderr on a non-zero exit. */
-    static String run(Path dir, String... command) throws IOException, InterruptedException {
+    public static String run(Path dir, String... command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
         if (dir != null) {
             pb.directory(dir.toFile());
@@ -42,11 +45,11 @@ final class Shell {
         return stdout;
     }
 
-    static String run(String... command) throws IOException, InterruptedException {
+    public static String run(String... command) throws IOException, InterruptedException {
         return run((Path) null, command);
     }
 
-    static String bash(String script) throws IOException, InterruptedException {
+    public static String bash(String script) throws IOException, InterruptedException {
         return run((Path) null, "bash", "-euo", "pipefail", "-c", script);
     }
 

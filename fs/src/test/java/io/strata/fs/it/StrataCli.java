@@ -46,6 +46,14 @@ final class StrataCli {
         return Shell.run(command(args).toArray(String[]::new));
     }
 
+    /** Runs strata with extra environment variables and returns stdout; throws with its output when it exits non-zero. */
+    static String runWithEnv(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(command(args));
+        return Shell.run(cmd.toArray(String[]::new));
+    }
+
     /** Runs strata and returns its exit code and combined output. */
     static Result exec(String... args) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();

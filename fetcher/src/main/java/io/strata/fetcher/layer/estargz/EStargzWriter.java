@@ -2,8 +2,10 @@ package io.strata.fetcher.layer.estargz;
 
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.layer.CorruptLayerException;
+import io.strata.fetcher.layer.DigestingOutputStream;
 import io.strata.fetcher.layer.Entry;
 import io.strata.fetcher.layer.EntryType;
+import io.strata.fetcher.layer.tar.TarHeaders;
 import io.strata.fetcher.layer.tar.TarIndexer;
 import io.strata.fetcher.layer.tar.TarPaths;
 import java.io.BufferedInputStream;
@@ -159,7 +161,7 @@ public final class EStargzWriter {
     /** One conversion: the blob stream, the current gzip member, and the TOC being built. */
     private final class Run {
         private final FileChannel content;
-        private final CountingOut blob;
+        private final DigestingOutputStream blob;
         private final MessageDigest tarDigest = Digest.newSha256();
         private final List<Toc.TocEntry> toc = new ArrayList<>();
         private GZIPOutputStream member;
@@ -167,7 +169,7 @@ public final class EStargzWriter {
 
         Run(FileChannel content, OutputStream out) {
             this.content = content;
-            this.blob = new CountingOut(out);
+            this.blob = new DigestingOutputStream(out);
         }
 
         Result write(List<Entry> entries) throws IOException {
@@ -176,7 +178,7 @@ public final class EStargzWriter {
                 writeEntry(e, buffer);
             }
             closeMember();
-            long tocOffset = blob.count;
+            long tocOffset = blob.count();
             byte[] json = new Toc(1, toc).toJson();
             Entry tocEntry = new Entry(Toc.TAR_NAME, EntryType.FILE, 0644, 0, 0, json.length, 0, 0, null, 0, 0, null,
                     0, json.length, null);
@@ -186,7 +188,7 @@ public final class EStargzWriter {
             closeMember();
             blob.write(Footer.write(tocOffset));
             blob.flush();
-            return new Result(new Digest("sha256", HexFormat.of().formatHex(blob.digest.digest())), blob.count,
+            return new Result(blob.digest(), blob.count(),
                     new Digest("sha256", HexFormat.of().formatHex(tarDigest.digest())), Digest.sha256(json), tarSize);
         }
 
@@ -204,7 +206,7 @@ public final class EStargzWriter {
                 int length = (int) Math.min(chunkSize, size - written);
                 readContent(e, written, buffer, length);
                 closeMember(); // a chunk starts its own member: that is what makes it addressable
-                chunks.add(new long[] {blob.count, written, length});
+                chunks.add(new long[] {blob.count(), written, length});
                 tar(buffer, length);
                 fileDigest.update(buffer, 0, length);
                 MessageDigest chunkDigest = Digest.newSha256();
@@ -316,29 +318,5 @@ public final class EStargzWriter {
             case BLOCK_DEVICE -> "block";
             case FIFO -> "fifo";
         };
-    }
-
-    /** Counts and hashes the blob's bytes. */
-    private static final class CountingOut extends FilterOutputStream {
-        final MessageDigest digest = Digest.newSha256();
-        long count;
-
-        CountingOut(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            digest.update(b, off, len);
-            count += len;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.strata.fetcher.layer.estargz;
+package io.strata.fetcher.layer.tar;
 
 import io.strata.fetcher.layer.Entry;
 import io.strata.fetcher.layer.EntryType;
@@ -8,15 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Encodes the tar header of one entry for {@link EStargzWriter}: a POSIX ustar header, preceded by a PAX
- * extended header ({@code 'x'}) when a value does not fit ustar (long or non-ASCII names, big ids, sizes or
- * times, sub-second mtime) or cannot be said in ustar at all (xattrs, as {@code SCHILY.xattr.*} with their raw
- * bytes). Written by hand rather than with commons-compress because the writer must control exactly which
+ * Encodes the tar header of one entry for the writers ({@code EStargzWriter}, {@code LayerWriter}): a POSIX
+ * ustar header, preceded by a PAX extended header ({@code 'x'}) when a value does not fit ustar (long or
+ * non-ASCII names, big ids, sizes or times, sub-second mtime) or cannot be said in ustar at all (xattrs, as
+ * {@code SCHILY.xattr.*} with their raw bytes). Written by hand rather than with commons-compress because the writer must control exactly which
  * gzip member every byte lands in, and PAX values here are bytes, not text.
+ *
+ * <p>The encoding is a pure function of the entry (no user or group names, no atime/ctime, fixed PAX header
+ * names), so equal entries give equal bytes: what reproducible layers rely on.
  */
-final class TarHeaders {
+public final class TarHeaders {
 
-    static final int BLOCK = 512;
+    /** Tar block size: headers and content padding come in blocks of this many bytes. */
+    public static final int BLOCK = 512;
 
     private static final long MAX_OCTAL_7 = 07777777L;
     private static final long MAX_OCTAL_11 = 077777777777L;
@@ -25,7 +29,7 @@ final class TarHeaders {
     }
 
     /** The tar name of {@code e}: its path, with a trailing {@code /} for a directory ({@code ./} for the root). */
-    static String tarName(Entry e) {
+    public static String tarName(Entry e) {
         if (e.type() == EntryType.DIRECTORY) {
             return e.path().isEmpty() ? "./" : e.path() + "/";
         }
@@ -33,7 +37,7 @@ final class TarHeaders {
     }
 
     /** The header blocks of {@code e} whose content will be {@code size} bytes. */
-    static byte[] encode(Entry e, long size) {
+    public static byte[] encode(Entry e, long size) {
         String name = tarName(e);
         Map<String, byte[]> pax = new LinkedHashMap<>();
         byte[] nameBytes = utf8(name);
@@ -75,7 +79,7 @@ final class TarHeaders {
     }
 
     /** Zero bytes that complete a content of {@code length} bytes to whole blocks. */
-    static int padding(long length) {
+    public static int padding(long length) {
         return (int) ((BLOCK - length % BLOCK) % BLOCK);
     }
 

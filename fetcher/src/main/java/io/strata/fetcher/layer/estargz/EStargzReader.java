@@ -11,24 +11,35 @@ import io.strata.fetcher.layer.LayerStats;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.TransferCounter;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads eStargz file content chunk by chunk through the {@link ChunkCache}, each chunk keyed by its TOC
  * {@code chunkDigest} so that the cache verifies it before it is stored or returned (and identical chunks of
  * other layers are one entry). A read that needs several chunks missing from the cache fetches them with one
- * range request (their gzip members are adjacent in the blob) and splits the bytes. Holds no state besides the
- * immutable table, so concurrent reads need no lock.
+ * range request (their gzip members are adjacent in the blob, or the same member) and splits the bytes. A member
+ * that holds several chunks ({@code innerOffset}) is fetched and inflated once per read, and the chunks of other
+ * files in it are cached on the way, so reading the next of those files costs no request. Holds no state
+ * besides the immutable table, so concurrent reads need no lock.
  */
 final class EStargzReader implements EntryReader, HasPrioritizedFiles {
 
     /** A merged fetch is held in memory whole: stop merging past this many compressed bytes. */
     private static final long MAX_MERGED_RANGE = 64L << 20;
+    /**
+     * A shared member is inflated this much past the chunks a read needs to keep the chunks of other files that
+     * follow in it (the reference's {@code preRead}); chunks before them are inflated anyway and always kept.
+     */
+    private static final long SIBLING_BUDGET = 4L << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(EStargzReader.class);
 
     private final BlobSource source;
     private final Digest layer;
@@ -106,11 +117,15 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
         return n;
     }
 
-    /** The last chunk of the run of missing chunks starting at {@code c}, bounded by size. */
+    /**
+     * The last chunk of the run of missing chunks starting at {@code c}, bounded by size: each next chunk's member
+     * follows the previous one's, or is the same member (several chunks of one file packed into it).
+     */
     private int missingRunEnd(int c, int last) {
         int end = c;
         while (end < last && table.compressedEnd[end + 1] - table.compressedStart[c] <= MAX_MERGED_RANGE
-                && table.compressedStart[end + 1] == table.compressedEnd[end]
+                && (table.compressedStart[end + 1] == table.compressedEnd[end]
+                    || table.compressedStart[end + 1] == table.compressedStart[end])
                 && cache.getIfPresent(key(end + 1)).isEmpty()) {
             end++;
         }
@@ -118,10 +133,10 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
     }
 
     /**
-     * Fetches chunks {@code [from, to]} with one range request and decompresses each. With {@code into} (a merged
-     * fetch), every chunk is handed to the cache, which verifies it, and placed in {@code into}; a chunk that fails
-     * is not cached and fails the read after the good ones are kept. Without (the loader of one chunk), returns the
-     * chunk's bytes for the cache to verify.
+     * Fetches chunks {@code [from, to]} with one range request and decompresses each member once. With {@code into}
+     * (a merged fetch), every chunk is handed to the cache, which verifies it, and placed in {@code into}; a chunk
+     * that fails is not cached and fails the read after the good ones are kept. Without (the loader of one chunk),
+     * returns the chunk's bytes for the cache to verify.
      */
     private byte[] fetchRun(Entry entry, int from, int to, byte[][] into, int intoBase) throws IOException {
         long start = table.compressedStart[from];
@@ -135,17 +150,25 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
         }
         IOException failure = null;
         byte[] last = null;
-        for (int c = from; c <= to; c++) {
-            last = inflate(entry, c, compressed, (int) (table.compressedStart[c] - start),
+        for (int c = from; c <= to; ) {
+            int group = c + 1; // chunks [c, group) of this run are in the same member
+            while (group <= to && table.compressedStart[group] == table.compressedStart[c]) {
+                group++;
+            }
+            byte[][] inflated = inflate(entry, c, group - 1, compressed, (int) (table.compressedStart[c] - start),
                     (int) (table.compressedEnd[c] - table.compressedStart[c]));
-            if (into != null) {
-                try {
-                    cache.put(key(c), last);
-                    into[c - intoBase] = last;
-                } catch (IOException e) {
-                    failure = failure == null ? e : failure;
+            for (int k = c; k < group; k++) {
+                last = inflated[k - c];
+                if (into != null) {
+                    try {
+                        cache.put(key(k), last);
+                        into[k - intoBase] = last;
+                    } catch (IOException e) {
+                        failure = failure == null ? e : failure;
+                    }
                 }
             }
+            c = group;
         }
         if (failure != null) {
             throw new IOException("eStargz layer " + layer + ", '" + entry.path() + "': " + failure.getMessage(), failure);
@@ -153,18 +176,65 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
         return last;
     }
 
-    /** The chunk's uncompressed bytes: its content starts its gzip member, and is exactly its size. */
-    private byte[] inflate(Entry entry, int c, byte[] buf, int off, int len) throws IOException {
+    /**
+     * The uncompressed bytes of chunks {@code [from, to]}, which share the gzip member in {@code buf[off, off+len)}:
+     * each starts {@code innerOffset} bytes into the member's stream and is exactly its size. The member is
+     * inflated once, in stream order; chunks of other files met on the way (and up to {@link #SIBLING_BUDGET}
+     * after) are offered to the cache, which verifies them, and never fail this read.
+     */
+    private byte[][] inflate(Entry entry, int from, int to, byte[] buf, int off, int len) throws IOException {
+        byte[][] wanted = new byte[to - from + 1][];
+        int[] member = table.sameMember(from);
+        long wantedEnd = 0;
+        for (int c = from; c <= to; c++) {
+            wantedEnd = Math.max(wantedEnd, table.innerOffset[c] + table.size[c]);
+        }
+        int missing = wanted.length;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(buf, off, len), 1 << 16)) {
-            byte[] bytes = in.readNBytes(table.size[c]);
-            if (bytes.length != table.size[c]) {
-                throw new IOException("its gzip member ends after " + bytes.length + " bytes");
+            long position = 0;
+            for (int c : member) { // in stream order, without overlap (TocIndex checked)
+                boolean isWanted = c >= from && c <= to;
+                if (!isWanted && table.innerOffset[c] + table.size[c] > wantedEnd + SIBLING_BUDGET) {
+                    break; // every wanted chunk ends before it, so they are all read
+                }
+                in.skipNBytes(table.innerOffset[c] - position);
+                byte[] bytes = in.readNBytes(table.size[c]);
+                position = table.innerOffset[c] + bytes.length;
+                if (bytes.length != table.size[c]) {
+                    throw new EOFException("its gzip member's stream ends after " + position + " bytes");
+                }
+                if (isWanted) {
+                    wanted[c - from] = bytes;
+                    missing--;
+                } else {
+                    keepSibling(c, bytes);
+                }
             }
-            return bytes;
         } catch (IOException e) {
-            throw new IOException("eStargz layer " + layer + ": chunk at file offset " + table.fileOffset[c] + " of '"
-                    + entry.path() + "' (" + table.size[c] + " bytes, gzip member at blob offset "
-                    + table.compressedStart[c] + ") cannot be decompressed: " + e.getMessage(), e);
+            if (missing > 0) {
+                int current = from;
+                while (wanted[current - from] != null) {
+                    current++;
+                }
+                throw new IOException("eStargz layer " + layer + ": chunk at file offset " + table.fileOffset[current]
+                        + " of '" + entry.path() + "' (" + table.size[current] + " bytes at innerOffset "
+                        + table.innerOffset[current] + " of the gzip member at blob offset "
+                        + table.compressedStart[current] + ") cannot be decompressed: " + e.getMessage(), e);
+            }
+            LOG.debug("layer {}: gzip member at {} ends before the chunks of other files that the TOC puts in it: {}",
+                    layer.shortForm(), table.compressedStart[from], e.toString());
+        }
+        return wanted;
+    }
+
+    /** A chunk of another file (or later in this one) that came out of the same member: cached if it verifies. */
+    private void keepSibling(int c, byte[] bytes) {
+        try {
+            cache.put(key(c), bytes);
+        } catch (IOException e) {
+            // Its own read will fetch it again and say why it fails; this read does not depend on it.
+            LOG.debug("layer {}: chunk {} sharing a gzip member with the chunk read is not kept: {}", layer.shortForm(),
+                    table.digest[c], e.toString());
         }
     }
 

@@ -37,6 +37,13 @@ final class TocIndex {
     static final int MAX_CHUNK = 64 << 20;
     /** One fetch of one chunk: its member plus the headers that follow it in the same member. */
     static final long MAX_COMPRESSED_RANGE = 128L << 20;
+    /**
+     * How far into its member's decompressed stream a chunk may end ({@code innerOffset + size}): the bytes
+     * inflated to reach and read it. The reference packs files into one member only until the member has
+     * {@code --estargz-min-chunk-size} compressed bytes (tens of KiB in practice), so even very compressible
+     * content stays far below this; more is a decompression bomb in CPU time.
+     */
+    static final long MAX_INNER_END = MAX_COMPRESSED_RANGE;
 
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final int MAX_LINK_HOPS = 16;
@@ -50,7 +57,7 @@ final class TocIndex {
     record Built(LayerIndex index, ChunkTable chunks, List<String> prioritized) {
     }
 
-    private record Chunk(long compressedStart, long fileOffset, long declaredSize, String digest) {
+    private record Chunk(long compressedStart, long innerOffset, long fileOffset, long declaredSize, String digest) {
     }
 
     private final String layer;
@@ -142,7 +149,12 @@ final class TocIndex {
             throw corrupt(e.name(), "chunk offset " + start + " is outside the blob's content (the TOC starts at "
                     + tocOffset + ")");
         }
-        return new Chunk(start, e.chunkOffsetOr0(), e.chunkSizeOr0(), e.chunkDigest());
+        long inner = e.innerOffset() == null ? 0 : e.innerOffset();
+        if (inner < 0 || inner >= MAX_INNER_END) {
+            throw corrupt(e.name(), "innerOffset " + inner + " (chunkOffset " + e.chunkOffsetOr0() + ") is not a"
+                    + " place in a gzip member's stream: it must be at least 0 and below " + MAX_INNER_END);
+        }
+        return new Chunk(start, inner, e.chunkOffsetOr0(), e.chunkSizeOr0(), e.chunkDigest());
     }
 
     private Entry entryOf(Toc.TocEntry e, String path, EntryType type, long size) throws CorruptLayerException {
@@ -202,9 +214,11 @@ final class TocIndex {
         int total = fileChunks.values().stream().mapToInt(List::size).sum();
         long[] start = new long[total];
         long[] end = new long[total];
+        long[] inner = new long[total];
         long[] fileOffset = new long[total];
         int[] size = new int[total];
         String[] digest = new String[total];
+        String[] owner = new String[total]; // for error messages only
         Map<String, ChunkTable.FileChunks> files = new HashMap<>();
         int next = 0;
         for (var kv : fileChunks.entrySet()) {
@@ -226,17 +240,67 @@ final class TocIndex {
                             + " chunks (chunks must start at 0, follow each other and be at most " + MAX_CHUNK
                             + " bytes)");
                 }
+                if (c.innerOffset() + length > MAX_INNER_END) {
+                    throw corrupt(kv.getKey(), "chunk " + i + " (chunkOffset " + c.fileOffset() + ", " + length
+                            + " bytes) ends at innerOffset " + c.innerOffset() + " + " + length + " in the gzip"
+                            + " member at offset " + c.compressedStart() + ", beyond the " + MAX_INNER_END
+                            + " bytes Strata inflates to reach a chunk");
+                }
                 start[next] = c.compressedStart();
+                inner[next] = c.innerOffset();
                 fileOffset[next] = c.fileOffset();
                 size[next] = (int) length;
                 digest[next] = c.digest();
+                owner[next] = kv.getKey();
                 next++;
             }
             files.put(kv.getKey(), new ChunkTable.FileChunks(first, chunks.size(), fileSize));
         }
         computeEnds(start, end);
+        int[] byMember = sharedMembers(start, inner, size, owner);
         linkHardlinks(files);
-        return new ChunkTable(files, start, end, fileOffset, size, digest);
+        return new ChunkTable(files, start, end, inner, fileOffset, size, digest, byMember);
+    }
+
+    /**
+     * The chunks of members that hold more than one chunk, sorted by member and {@code innerOffset}; null when
+     * there are none. Chunks of one member must not overlap in its stream: each is the payload of its own tar
+     * entry (docs/estargz.md, "Details about innerOffset"), so an overlap is an impossible TOC.
+     */
+    private int[] sharedMembers(long[] start, long[] inner, int[] size, String[] owner) throws CorruptLayerException {
+        long[] sorted = start.clone();
+        Arrays.sort(sorted);
+        boolean anyShared = false;
+        for (int i = 1; i < sorted.length && !anyShared; i++) {
+            anyShared = sorted[i] == sorted[i - 1];
+        }
+        if (!anyShared) {
+            return null; // the usual layout: every chunk starts its own member, no boxed sort needed
+        }
+        Integer[] order = new Integer[start.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> start[a] != start[b] ? Long.compare(start[a], start[b])
+                : Long.compare(inner[a], inner[b]));
+        List<Integer> shared = new ArrayList<>();
+        for (int i = 0; i < order.length; i++) {
+            boolean withPrevious = i > 0 && start[order[i - 1]] == start[order[i]];
+            boolean withNext = i + 1 < order.length && start[order[i + 1]] == start[order[i]];
+            if (withPrevious) {
+                int p = order[i - 1];
+                int c = order[i];
+                if (inner[p] + size[p] > inner[c]) {
+                    throw corrupt(owner[c], "its chunk at innerOffset " + inner[c] + " of the gzip member at offset "
+                            + start[c] + " overlaps the " + size[p] + " bytes at innerOffset " + inner[p] + " of '"
+                            + owner[p] + "' (chunks sharing a member must follow each other in its stream)");
+                }
+            }
+            if (withPrevious || withNext) {
+                shared.add(order[i]);
+            }
+        }
+        return shared.isEmpty() ? null : shared.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** A chunk's member ends where the next chunk's member (or the TOC) begins. */

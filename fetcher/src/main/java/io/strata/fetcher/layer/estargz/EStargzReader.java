@@ -8,6 +8,7 @@ import io.strata.fetcher.layer.EntryReader;
 import io.strata.fetcher.layer.EntryType;
 import io.strata.fetcher.layer.HasPrioritizedFiles;
 import io.strata.fetcher.layer.LayerStats;
+import io.strata.fetcher.layer.PrefetchesInBulk;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.TransferCounter;
 import java.io.ByteArrayInputStream;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * files in it are cached on the way, so reading the next of those files costs no request. Holds no state
  * besides the immutable table, so concurrent reads need no lock.
  */
-final class EStargzReader implements EntryReader, HasPrioritizedFiles {
+final class EStargzReader implements EntryReader, HasPrioritizedFiles, PrefetchesInBulk {
 
     /** A merged fetch is held in memory whole: stop merging past this many compressed bytes. */
     private static final long MAX_MERGED_RANGE = 64L << 20;
@@ -48,6 +49,7 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
     private final LayerStats stats;
     private final TransferCounter counter;
     private final List<String> prioritized;
+    private final Arrivals arrivals = new Arrivals();
 
     EStargzReader(BlobSource source, Digest layer, ChunkTable table, ChunkCache cache, LayerStats stats,
                   TransferCounter counter, List<String> prioritized) {
@@ -63,6 +65,11 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
     @Override
     public List<String> prioritizedFiles() {
         return prioritized;
+    }
+
+    @Override
+    public long prefetch(List<String> paths) throws IOException {
+        return new BulkFetch(source, layer, table, cache, counter, arrivals).fetch(paths);
     }
 
     @Override
@@ -102,6 +109,11 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
                 chunks[c - first] = cached.get();
                 continue;
             }
+            byte[] arrived = arrivals.await(c); // a bulk prefetch has it on its way: cheaper than a request of our own
+            if (arrived != null) {
+                chunks[c - first] = arrived;
+                continue;
+            }
             missed = true;
             int runEnd = missingRunEnd(c, last);
             if (runEnd > c) {
@@ -126,7 +138,7 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles {
         while (end < last && table.compressedEnd[end + 1] - table.compressedStart[c] <= MAX_MERGED_RANGE
                 && (table.compressedStart[end + 1] == table.compressedEnd[end]
                     || table.compressedStart[end + 1] == table.compressedStart[end])
-                && cache.getIfPresent(key(end + 1)).isEmpty()) {
+                && cache.getIfPresent(key(end + 1)).isEmpty() && !arrivals.pending(end + 1)) {
             end++;
         }
         return end;

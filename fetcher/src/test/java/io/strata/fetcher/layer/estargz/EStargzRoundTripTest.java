@@ -20,6 +20,7 @@ import io.strata.fetcher.layer.Entry;
 import io.strata.fetcher.layer.EntryType;
 import io.strata.fetcher.layer.LayerContext;
 import io.strata.fetcher.layer.OpenedLayer;
+import io.strata.fetcher.layer.PrefetchesInBulk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -268,6 +269,70 @@ class EStargzRoundTripTest {
         assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), readAll(opened, entry(opened, "big.bin")));
         source.tampered = null;
         assertArrayEquals("hello eStargz\n".getBytes(StandardCharsets.UTF_8), readAll(opened, small));
+    }
+
+    @Test
+    void prefetch_prioritizedFiles_oneStreamedRequestThenReadsFetchNothing() throws Exception {
+        Layer layer = write(List.of("dir/small.txt", "mid.bin"));
+        MemoryBlobSource source = layer.source();
+        OpenedLayer opened = open(layer, source, store("a"), cache()).orElseThrow();
+        source.resetCounts();
+
+        long fetched = ((PrefetchesInBulk) opened.reader()).prefetch(List.of("dir/small.txt", "mid.bin", "nope"));
+
+        assertEquals(1, source.ranges.get(), "prioritized files are one region: one request");
+        assertEquals(source.rangeBytes.get(), fetched);
+        assertTrue(fetched > CHUNK && fetched < 2 * CHUNK, "about mid.bin's two chunks compressed: " + fetched);
+        assertArrayEquals(Files.readAllBytes(src.resolve("mid.bin")), readAll(opened, entry(opened, "mid.bin")));
+        assertArrayEquals("hello eStargz\n".getBytes(StandardCharsets.UTF_8),
+                readAll(opened, entry(opened, "dir/small.txt")));
+        assertEquals(1, source.ranges.get(), "the reads were served from the cache");
+        assertEquals(0, ((PrefetchesInBulk) opened.reader()).prefetch(List.of("mid.bin")), "nothing left to fetch");
+    }
+
+    @Test
+    void prefetch_farApartFiles_oneRequestPerRun() throws Exception {
+        Layer layer = write(List.of("dir/small.txt"));
+        MemoryBlobSource source = layer.source();
+        OpenedLayer opened = open(layer, source, store("a"), cache()).orElseThrow();
+        // small.txt opens the blob; the random file placed last has at least 1 MiB of random bytes before it.
+        String last = Toc.parse(tocJson(layer)).entries().stream()
+                .filter(t -> List.of("big.bin", "mid.bin", "dir/exact.bin").contains(t.name()))
+                .max(java.util.Comparator.comparingLong(Toc.TocEntry::offsetOr0)).orElseThrow().name();
+        source.resetCounts();
+
+        ((PrefetchesInBulk) opened.reader()).prefetch(List.of("dir/small.txt", last));
+
+        assertEquals(2, source.ranges.get(), "two runs: the gap is larger than " + BulkFetch.MAX_GAP);
+        assertTrue(source.rangeBytes.get() < Files.size(src.resolve(last)) + CHUNK,
+                "the bytes between were not fetched: " + source.rangeBytes);
+        assertArrayEquals(Files.readAllBytes(src.resolve(last)), readAll(opened, entry(opened, last)));
+        assertEquals(2, source.ranges.get());
+    }
+
+    @Test
+    void prefetch_corruptChunkInStorage_notCachedReadFailsOthersKept() throws Exception {
+        Layer layer = write(List.of("dir/small.txt", "mid.bin"));
+        MemoryBlobSource source = layer.source();
+        ChunkCache cache = cache();
+        OpenedLayer opened = open(layer, source, store("a"), cache).orElseThrow();
+        Toc.TocEntry small = Toc.parse(tocJson(layer)).entries().stream()
+                .filter(t -> t.name().equals("dir/small.txt")).findFirst().orElseThrow();
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(other)) {
+            out.write("HELLO eStargz\n".getBytes(StandardCharsets.UTF_8)); // same size, other bytes
+        }
+        byte[] corrupt = layer.blob().clone(); // the registry's storage altered under the same digest
+        System.arraycopy(other.toByteArray(), 0, corrupt, (int) (long) small.offset(), other.size());
+        source.blobs.put(layer.digest(), corrupt);
+
+        ((PrefetchesInBulk) opened.reader()).prefetch(List.of("dir/small.txt", "mid.bin"));
+
+        assertTrue(cache.getIfPresent(ChunkKey.ofContent(small.chunkDigest())).isEmpty(), "never cached");
+        assertThrows(IOException.class, () -> readAll(opened, entry(opened, "dir/small.txt")));
+        source.resetCounts();
+        assertArrayEquals(Files.readAllBytes(src.resolve("mid.bin")), readAll(opened, entry(opened, "mid.bin")));
+        assertEquals(0, source.ranges.get(), "the good chunks of the same request were kept");
     }
 
     // --- helpers

@@ -19,9 +19,9 @@ final class ChunkTable {
     }
 
     private final Map<String, FileChunks> files;
-    /** Offset in the blob of the gzip member where the chunk's content starts. */
+    /** Offset in the blob of the gzip member that holds the chunk's content (TOC {@code offset}). */
     final long[] compressedStart;
-    /** Where the compressed range to fetch ends: the next chunk's member, or the TOC. */
+    /** Where the compressed range to fetch ends: the next member that holds a chunk, or the TOC. */
     final long[] compressedEnd;
     /** Where the chunk's bytes start in the decompressed stream of its member (0 when they start it). */
     final long[] innerOffset;

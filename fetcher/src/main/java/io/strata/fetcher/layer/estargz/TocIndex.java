@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Turns a verified TOC into the layer's {@link LayerIndex} and {@link ChunkTable}. Every number and name of the
  * TOC is checked here, so that the reader can trust the table: a chunk lies before the TOC, chunks of a file
- * start at 0, follow each other without gap or overlap and end at the file's size.
+ * start at 0, follow each other without gap or overlap and end at the file's size, and chunks that share a gzip
+ * member ({@code innerOffset}) end within {@link #MAX_INNER_END} bytes of its stream without overlapping.
  *
  * <p>Index entries carry {@code contentOffset = 0} and {@code storedSize = size}: an eStargz layer has no
  * addressable uncompressed stream, its content is found through the chunk table by path.

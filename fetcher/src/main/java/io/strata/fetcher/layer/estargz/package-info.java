@@ -12,7 +12,11 @@
  *   [gzip member: chunk 1 of A ...] ... [gzip member: tar entry stargz.index.json + end-of-archive]
  *   [51-byte empty gzip member whose Extra field says where the TOC member starts]
  * </pre>
- * A chunk's content always starts a gzip member, so a chunk is read by decompressing from its TOC
- * {@code offset} and taking exactly its size.
+ * A chunk's gzip member starts at its TOC {@code offset}; its content starts {@code innerOffset} bytes into the
+ * member's decompressed stream (0, absent from the JSON, in what Strata writes: the content starts the member). A
+ * reference writer run with {@code --estargz-min-chunk-size} packs several small files, or chunks, into one member
+ * (docs/estargz.md, "Details about innerOffset"): they share {@code offset} and differ in {@code innerOffset}, with
+ * the tar padding and headers between them in the same stream. A chunk is read by decompressing its member,
+ * skipping {@code innerOffset} bytes and taking exactly its size.
  */
 package io.strata.fetcher.layer.estargz;

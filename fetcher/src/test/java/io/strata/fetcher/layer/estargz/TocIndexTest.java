@@ -1,8 +1,12 @@
 package io.strata.fetcher.layer.estargz;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.fetcher.image.Digest;
+import io.strata.fetcher.layer.CorruptLayerException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,45 @@ class TocIndexTest {
         int middle = table.chunkAt(big, CHUNK + CHUNK / 2);
         assertEquals(CHUNK, table.fileOffset[middle]);
         assertEquals(sha("c1"), table.digest[middle]);
+    }
+
+    /*
+     * ctr-remote --estargz-min-chunk-size: ./x and ./y packed into the member at 500 (y after x in its stream),
+     * listed in the TOC in the other order; ./z in its own member at 900.
+     */
+    @Test
+    void build_chunksSharingAMember_sameRangeUpToTheNextMemberAndStreamOrder() throws Exception {
+        Toc toc = new Toc(1, List.of(
+                inner(reg("./y", 10, 500), 1536), inner(reg("./x", 100, 500), 512), reg("./z", 7, 900)));
+
+        ChunkTable table = TocIndex.build(toc, TOC_OFFSET, LAYER, null).chunks();
+
+        int x = table.file("x").first();
+        int y = table.file("y").first();
+        int z = table.file("z").first();
+        assertEquals(500, table.compressedStart[y]);
+        assertEquals(900, table.compressedEnd[x], "the shared member ends where the next distinct one starts");
+        assertEquals(900, table.compressedEnd[y]);
+        assertEquals(1536, table.innerOffset[y]);
+        assertArrayEquals(new int[] {x, y}, table.sameMember(y));
+        assertArrayEquals(new int[] {z}, table.sameMember(z));
+        assertEquals(TOC_OFFSET, table.compressedEnd[z]);
+    }
+
+    @Test
+    void build_twoChunksAtOneMemberStartWithoutInnerOffset_refusedAsOverlap() {
+        Toc toc = new Toc(1, List.of(reg("./x", 100, 500), reg("./y", 10, 500)));
+
+        CorruptLayerException e = assertThrows(CorruptLayerException.class,
+                () -> TocIndex.build(toc, TOC_OFFSET, LAYER, null));
+
+        assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
+    }
+
+    private static Toc.TocEntry inner(Toc.TocEntry e, long innerOffset) {
+        return new Toc.TocEntry(e.name(), e.type(), e.size(), e.modtime(), e.linkName(), e.mode(), e.uid(), e.gid(),
+                e.userName(), e.groupName(), e.devMajor(), e.devMinor(), e.xattrs(), e.digest(), e.offset(),
+                e.chunkOffset(), e.chunkSize(), e.chunkDigest(), innerOffset);
     }
 
     private static Toc.TocEntry dir(String name) {

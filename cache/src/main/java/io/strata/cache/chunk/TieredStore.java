@@ -1,12 +1,40 @@
 package io.strata.cache.chunk;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Memory over disk: a disk hit is promoted to memory; a new chunk goes to both. */
+/**
+ * Memory over disk: a disk hit is promoted to memory; a new chunk goes to memory at once and to disk behind the
+ * caller's back. The reader that loaded a chunk is waiting for it (a FUSE read, a container start): it must not
+ * also wait for a temp file, an fsync and a ledger update, which cost milliseconds each and tens of them when the
+ * disk is busy. Write-behind is bounded ({@value #WRITE_BEHIND_BYTES} bytes queued; beyond that the writer writes
+ * itself), queued chunks are readable meanwhile, and {@link #close()} drains the queue, so a process that closes
+ * its cache leaves every chunk on disk. A process killed first loses only chunks it fetched in its last moments:
+ * the disk tier is still never left with a partial file (temp file, fsync, rename, as before).
+ */
 final class TieredStore implements ChunkStore {
+
+    static final int WRITE_BEHIND_BYTES = 64 << 20;
+    private static final long DRAIN_SECONDS = 120;
+    private static final Logger LOG = LoggerFactory.getLogger(TieredStore.class);
 
     private final MemoryStore memory;
     private final DiskStore disk;
+    private final Map<ChunkKey, byte[]> queued = new ConcurrentHashMap<>();
+    private final Semaphore budget = new Semaphore(WRITE_BEHIND_BYTES);
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "strata-cache-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     TieredStore(MemoryStore memory, DiskStore disk) {
         this.memory = memory;
@@ -16,6 +44,9 @@ final class TieredStore implements ChunkStore {
     @Override
     public byte[] read(ChunkKey key) {
         byte[] bytes = memory.read(key);
+        if (bytes == null) {
+            bytes = queued.get(key);
+        }
         if (bytes == null) {
             bytes = disk.read(key);
             if (bytes != null) {
@@ -28,11 +59,41 @@ final class TieredStore implements ChunkStore {
     @Override
     public void write(ChunkKey key, byte[] verified) throws IOException {
         memory.write(key, verified); // first: it cannot fail, and a disk failure must not lose the memory copy
-        disk.write(key, verified);
+        int cost = Math.max(1, verified.length);
+        if (cost > WRITE_BEHIND_BYTES || !budget.tryAcquire(cost)) {
+            disk.write(key, verified); // the queue is full: slow the producer down to the disk's pace
+            return;
+        }
+        queued.put(key, verified);
+        try {
+            writer.execute(() -> {
+                try {
+                    disk.write(key, verified);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("chunk {} stays in memory only: writing it to disk failed: {}", key, e.toString());
+                } finally {
+                    queued.remove(key, verified);
+                    budget.release(cost);
+                }
+            });
+        } catch (RejectedExecutionException e) { // closing: write it ourselves
+            queued.remove(key, verified);
+            budget.release(cost);
+            disk.write(key, verified);
+        }
     }
 
     @Override
     public void close() throws IOException {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("{} chunks were still being written to disk after {} s; they are dropped", queued.size(),
+                        DRAIN_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             disk.close();
         } finally {

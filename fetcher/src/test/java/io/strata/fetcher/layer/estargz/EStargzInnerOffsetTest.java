@@ -9,6 +9,7 @@ import io.strata.cache.FileStore;
 import io.strata.cache.chunk.ChunkCache;
 import io.strata.cache.chunk.ChunkCaches;
 import io.strata.cache.chunk.ChunkKey;
+import io.strata.fetcher.layer.tar.TarHeaders;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.MediaTypes;

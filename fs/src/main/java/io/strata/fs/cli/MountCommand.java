@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.cache.chunk.CacheConfig;
 import io.strata.fetcher.image.ImageRef;
 import io.strata.fetcher.source.SourceOptions;
+import io.strata.fs.fuse.FuseFilesystem;
 import io.strata.fs.fuse.StrataFs;
 import io.strata.fs.image.MountedImage;
 import io.strata.fs.mount.MountDaemon;
 import io.strata.fs.mount.MountOptions;
 import io.strata.fs.mount.MountRunner;
 import io.strata.fs.prefetch.PrefetchMode;
+import io.strata.fs.writable.UpperDirectory;
+import io.strata.fs.writable.WritableFs;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Parameters;
  * the reason. With {@code --foreground} it serves the mount until unmounted.
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
-        description = "Mount an image read-only at DIR; returns once the mount answers.")
+        description = "Mount an image at DIR, read-only or (--writable) with changes kept in an upper directory;"
+                + " returns once the mount answers.")
 final class MountCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "HOST[:PORT]/NAME[:TAG][@DIGEST] or oci:PATH[:TAG]")
@@ -38,6 +42,15 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "--foreground", description = "Stay attached and log to stderr until unmounted.")
     boolean foreground;
+
+    @Option(names = "--writable", description = "Mount read-write: files are copied up on change into an upper"
+            + " directory (OCI whiteouts for deletions), the image stays as it is.")
+    boolean writable;
+
+    @Option(names = "--upper", paramLabel = "UPPER",
+            description = "Where a --writable mount keeps its changes (default: <cache dir>/../strata-containers/<hash"
+                    + " of DIR>, shown by strata status); a later mount with the same UPPER continues them.")
+    Path upper;
 
     @Option(names = "--allow-other", description = "Let other users than the mounting one see the files.")
     boolean allowOther;
@@ -82,12 +95,16 @@ final class MountCommand implements Callable<Integer> {
         if (profile != null && prefetchMode == PrefetchMode.NONE) {
             throw new IllegalArgumentException("--prefetch-profile needs --prefetch prioritized or all, not none");
         }
+        if (upper != null && !writable) {
+            throw new IllegalArgumentException("--upper " + upper + " needs --writable (a read-only mount changes nothing)");
+        }
         if (!foreground) {
             MountDaemon.Spawned child = MountDaemon.spawnAndWait(childCommand(), dir, Duration.ofSeconds(timeoutSeconds));
             System.out.printf("mounted %s at %s (pid %d, log %s)%n", ref, dir, child.pid(), child.logFile());
             return 0;
         }
-        MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug);
+        MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug)
+                .withWritable(writable);
         MountedImage mounted;
         try {
             mounted = MountedImage.open(ref, sourceOptions, cacheFlags.open(), cacheFlags.openChunks(),
@@ -96,21 +113,34 @@ final class MountCommand implements Callable<Integer> {
             MountDaemon.notifyFailed(StrataCommand.describe(e));
             throw e;
         }
-        try (mounted) {
-            StrataFs fs = StrataFs.create(mounted.tree(), mounted.contentReader());
+        try (mounted; UpperDirectory upperDir = writable ? openUpper(mounted, dir) : null) {
+            FuseFilesystem fs = upperDir == null ? StrataFs.create(mounted.tree(), mounted.contentReader())
+                    : WritableFs.create(mounted.tree(), mounted.contentReader(), upperDir);
             // Only once the mount answers: prefetch must not delay the mount, only use the time after it.
             fs.initialized().thenRun(() -> mounted.startPrefetch(prefetchMode, profile));
             ObjectMapper json = new ObjectMapper();
             String logFile = System.getenv(MountDaemon.LOG_FILE_ENV);
             MountRunner.serve(fs, dir, options, ref.toString(), () -> {
                 try {
-                    return json.writeValueAsString(mounted.status(dir.toString(), logFile));
+                    return json.writeValueAsString(mounted.status(dir.toString(), logFile)
+                            .withUpperDirectory(upperDir == null ? null : upperDir.directory().toString()));
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new UncheckedIOException(e);
                 }
             });
         }
         return 0;
+    }
+
+    /** The upper directory of a writable mount (locked until closed); a failure is told to the spawning parent. */
+    private UpperDirectory openUpper(MountedImage mounted, Path dir) throws Exception {
+        Path where = upper != null ? upper : UpperDirectory.defaultFor(cacheFlags.directory(), dir);
+        try {
+            return UpperDirectory.open(where, image, mounted.image().manifestDigest());
+        } catch (Exception | LinkageError e) {
+            MountDaemon.notifyFailed(StrataCommand.describe(e));
+            throw e;
+        }
     }
 
     /** This same command line with {@code --foreground} added, for the detached child. */
@@ -131,6 +161,12 @@ final class MountCommand implements Callable<Integer> {
         }
         if (trustPublishedIndex) {
             args.add("--trust-published-index");
+        }
+        if (writable) {
+            args.add("--writable");
+        }
+        if (upper != null) {
+            args.addAll(List.of("--upper", upper.toAbsolutePath().toString()));
         }
         args.addAll(List.of("--prefetch", prefetch));
         if (prefetchProfile != null) {

@@ -1,6 +1,6 @@
 package io.strata.fs.mount;
 
-import io.strata.fs.fuse.StrataFs;
+import io.strata.fs.fuse.FuseFilesystem;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,7 +27,7 @@ public final class MountRunner {
      * @param status the filesystem's status as a JSON object, computed on each {@code strata status}
      * @throws MountException when mounting fails; a spawning parent has been told the reason already
      */
-    public static void serve(StrataFs fs, Path mountpoint, MountOptions options, String image,
+    public static void serve(FuseFilesystem fs, Path mountpoint, MountOptions options, String image,
                              Supplier<String> status) throws MountException {
         FuseMount mount;
         ControlServer control;

@@ -52,8 +52,13 @@ public final class WritableFs extends FuseStubFS implements FuseFilesystem {
     private WritableFs(Overlay overlay) {
         this.overlay = overlay;
         Pointer ops = Struct.getMemory(fuseOperations);
-        long flags = (long) FLAGS_AFTER_POINTERS * Runtime.getSystemRuntime().addressSize();
+        long flags = flagsOffset();
         ops.putByte(flags, (byte) (ops.getByte(flags) | FLAG_NULLPATH_OK | FLAG_UTIME_OMIT_OK));
+    }
+
+    /** Where libfuse 2 reads the flags word in {@code struct fuse_operations}. */
+    static long flagsOffset() {
+        return (long) FLAGS_AFTER_POINTERS * Runtime.getSystemRuntime().addressSize();
     }
 
     /**

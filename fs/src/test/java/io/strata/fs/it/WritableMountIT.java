@@ -182,6 +182,61 @@ class WritableMountIT {
         }
     }
 
+    /*
+     * kill -9 of the mount in the middle of a copy-up (touch of ten 4 MB image files, one after the other; the kill
+     * comes once a copy is seen half written in work/): after a remount every file is either still the image's or
+     * completely copied (never a prefix), work/ holds no leftovers, and a file fsynced before the kill is there.
+     */
+    @Test
+    void killDuringCopyUps_remount_noPartialFileAndWorkEmptied() throws Exception {
+        Path tar = LayerTar.make(work, "big", "pax", "mkdir data; for i in $(seq 0 9); do seq $i 600000 > data/f$i; done");
+        TestLayout bigLayout = new TestLayout(work.resolve("layout-big"));
+        bigLayout.addLayer(tar, TestLayout.Compression.GZIP).finish("v1");
+        String bigImage = bigLayout.pushTo(registry, "writable-big");
+        Path mnt = Files.createDirectories(work.resolve("mnt"));
+        Path upper = work.resolve("container");
+        String cache = work.resolve("cache").toString();
+        try {
+            StrataCli.run("mount", "--cache-dir", cache, "--writable", "--upper", upper.toString(), bigImage, mnt.toString());
+            String sums = Shell.run(mnt, "bash", "-c", "sha256sum data/*");
+            Shell.run(mnt, "bash", "-c", "echo durable > durable && sync durable");
+            String pid = StrataCli.run("status", "--json", mnt.toString()).replaceAll("(?s).*\"pid\"\\s*:\\s*(\\d+).*", "$1");
+            Process touches = new ProcessBuilder("bash", "-c", "for i in $(seq 0 9); do touch data/f$i; done")
+                    .directory(mnt.toFile()).redirectErrorStream(true).start();
+            awaitCopyInProgress(upper.resolve("work"));
+            Shell.run("kill", "-9", pid);
+            touches.waitFor();
+
+            StrataCli.run("mount", "--cache-dir", cache, "--writable", "--upper", upper.toString(), bigImage, mnt.toString());
+            assertEquals(sums, Shell.run(mnt, "bash", "-c", "sha256sum data/*"), "a file changed across the kill");
+            assertEquals("durable\n", Files.readString(mnt.resolve("durable")));
+            try (var left = Files.list(upper.resolve("work"))) {
+                assertEquals(List.of(), left.toList());
+            }
+        } finally {
+            StrataCli.umountQuietly(mnt);
+        }
+    }
+
+    /** Returns once {@code work} holds a copy-up file with some but not all of its bytes. */
+    private static void awaitCopyInProgress(Path work) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(work)) {
+                for (Path f : files.toList()) {
+                    long size = f.getFileName().toString().startsWith("copyup") ? Files.size(f) : 0;
+                    if (size > 0 && size < 4_000_000) {
+                        return;
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // renamed into upper/ under us: look again
+            }
+            Thread.sleep(0, 200_000);
+        }
+        throw new AssertionError("no copy-up seen in progress in " + work);
+    }
+
     @Test
     void mount_writableWithoutUpper_defaultNextToCacheAndOtherImageRefused() throws Exception {
         Path mnt = Files.createDirectories(work.resolve("mnt"));

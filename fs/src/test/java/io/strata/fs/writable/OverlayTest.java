@@ -327,6 +327,21 @@ class OverlayTest {
         f.overlay.utimens(path, 0, omit, 0, omit);
     }
 
+    @Test
+    void crashStates_whiteoutAndEntryBoth_entryShowsWithoutLowerChildren() throws IOException {
+        // What a kill between the steps of a create or mkdir over a whiteout leaves: both names in upper/.
+        Files.writeString(f.upper("hello.txt"), "new\n");
+        Files.createFile(f.upper(".wh.hello.txt"));
+        Files.createDirectories(f.upper("dir"));
+        Files.createFile(f.upper(".wh.dir"));
+        f.remount();
+
+        assertEquals(4, f.stat("hello.txt").st_size.longValue());
+        assertEquals(List.of(), f.list("dir")); // the whiteout hides the lower dir/nested.txt
+        f.ns().unlink("hello.txt"); // the lower file stays hidden: the whiteout is still there
+        assertErrno(Errno.ENOENT, () -> f.overlay.resolve("hello.txt"));
+    }
+
     private static int mode(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     }

@@ -10,6 +10,7 @@ needs=(
   "mvn:maven"
   "/usr/lib/x86_64-linux-gnu/libfuse.so.2:libfuse2"
   "fusermount:fuse3"
+  "fuse-overlayfs:fuse-overlayfs"
   "docker-registry:docker-registry"
   "umoci:umoci"
   "skopeo:skopeo"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.cache.chunk.CacheConfig;
 import io.strata.fetcher.image.ImageRef;
 import io.strata.fetcher.source.SourceOptions;
+import io.strata.fs.fuse.FuseFilesystem;
 import io.strata.fs.fuse.StrataFs;
 import io.strata.fs.image.MountedImage;
 import io.strata.fs.mount.MountDaemon;
@@ -13,6 +14,8 @@ import io.strata.fs.mount.MountReadiness;
 import io.strata.fs.mount.MountRunner;
 import io.strata.fs.service.MountService;
 import io.strata.fs.prefetch.PrefetchMode;
+import io.strata.fs.writable.UpperDirectory;
+import io.strata.fs.writable.WritableFs;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +42,8 @@ import picocli.CommandLine.Spec;
  * file). With {@code --foreground} it serves the mount until unmounted.
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
-        description = "Mount an image read-only at DIR; returns once the mount answers.")
+        description = "Mount an image at DIR, read-only or (--writable) with changes kept in an upper directory;"
+                + " returns once the mount answers.")
 final class MountCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "HOST[:PORT]/NAME[:TAG][@DIGEST] or oci:PATH[:TAG]")
@@ -54,6 +58,15 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "--no-service",
             description = "Mount in a process of its own even when the strata service runs (strata service start).")
     boolean noService;
+
+    @Option(names = "--writable", description = "Mount read-write: files are copied up on change into an upper"
+            + " directory (OCI whiteouts for deletions), the image stays as it is.")
+    boolean writable;
+
+    @Option(names = "--upper", paramLabel = "UPPER",
+            description = "Where a --writable mount keeps its changes (default: <cache dir>/../strata-containers/<hash"
+                    + " of DIR>, shown by strata status); a later mount with the same UPPER continues them.")
+    Path upper;
 
     @Option(names = "--allow-other", description = "Let other users than the mounting one see the files.")
     boolean allowOther;
@@ -107,6 +120,9 @@ final class MountCommand implements Callable<Integer> {
         if (profile != null && prefetchMode == PrefetchMode.NONE) {
             throw new IllegalArgumentException("--prefetch-profile needs --prefetch prioritized or all, not none");
         }
+        if (upper != null && !writable) {
+            throw new IllegalArgumentException("--upper " + upper + " needs --writable (a read-only mount changes nothing)");
+        }
         Served served = new Served(ref, dir, sourceOptions, prefetchMode, profile);
         if (foreground) {
             serve(served, MountDaemon.parentReadiness(), false);
@@ -156,7 +172,8 @@ final class MountCommand implements Callable<Integer> {
 
     /** Serves the mount until it is unmounted, telling {@code readiness} when it answers or why it cannot. */
     private void serve(Served served, MountReadiness readiness, boolean inService) throws Exception {
-        MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug);
+        MountOptions options = MountOptions.defaults().withAllowOther(allowOther).withDebug(fuseDebug)
+                .withWritable(writable);
         MountedImage mounted;
         try {
             mounted = MountedImage.open(served.ref(), served.sourceOptions(), cacheFlags.open(),
@@ -165,15 +182,17 @@ final class MountCommand implements Callable<Integer> {
             readiness.failed(StrataCommand.describe(e));
             throw e;
         }
-        try (mounted) {
-            StrataFs fs = StrataFs.create(mounted.tree(), mounted.contentReader());
+        try (mounted; UpperDirectory upperDir = writable ? openUpper(mounted, served.dir(), readiness) : null) {
+            FuseFilesystem fs = upperDir == null ? StrataFs.create(mounted.tree(), mounted.contentReader())
+                    : WritableFs.create(mounted.tree(), mounted.contentReader(), upperDir);
             // Only once the mount answers: prefetch must not delay the mount, only use the time after it.
             fs.initialized().thenRun(() -> mounted.startPrefetch(served.prefetchMode(), served.profile()));
             ObjectMapper json = new ObjectMapper();
             String logFile = System.getenv(MountDaemon.LOG_FILE_ENV);
             MountRunner.serve(fs, served.dir(), options, served.ref().toString(), () -> {
                 try {
-                    return json.writeValueAsString(mounted.status(served.dir().toString(), logFile));
+                    return json.writeValueAsString(mounted.status(served.dir().toString(), logFile)
+                            .withUpperDirectory(upperDir == null ? null : upperDir.directory().toString()));
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -187,6 +206,18 @@ final class MountCommand implements Callable<Integer> {
             return ref;
         }
         return new ImageRef(null, null, cwd.resolve(ref.layoutPath()).normalize(), ref.tag(), ref.digest());
+    }
+
+    /** The upper directory of a writable mount (locked until closed); a failure is told to {@code readiness}. */
+    private UpperDirectory openUpper(MountedImage mounted, Path dir, MountReadiness readiness) throws Exception {
+        Path where = upper != null ? parent.workingDirectory().resolve(upper)
+                : UpperDirectory.defaultFor(cacheFlags.directory(), dir);
+        try {
+            return UpperDirectory.open(where, image, mounted.image().manifestDigest());
+        } catch (Exception | LinkageError e) {
+            readiness.failed(StrataCommand.describe(e));
+            throw e;
+        }
     }
 
     /** This same command line with {@code --foreground} added, for the detached child. */
@@ -207,6 +238,12 @@ final class MountCommand implements Callable<Integer> {
         }
         if (trustPublishedIndex) {
             args.add("--trust-published-index");
+        }
+        if (writable) {
+            args.add("--writable");
+        }
+        if (upper != null) {
+            args.addAll(List.of("--upper", parent.workingDirectory().resolve(upper).toString()));
         }
         args.addAll(List.of("--prefetch", prefetch));
         if (prefetchProfile != null) {

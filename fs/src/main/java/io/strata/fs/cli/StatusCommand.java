@@ -40,7 +40,10 @@ final class StatusCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "mountpoint  %s%n", s.path("mountpoint").asText()));
         out.append(String.format(Locale.ROOT, "process     pid %d, up %d s, %d inodes%n", s.path("pid").asLong(),
                 s.path("uptimeSeconds").asLong(), s.path("inodes").asLong()));
-        out.append(String.format(Locale.ROOT, "log         %s%n%n", s.path("logFile").asText("(stderr: --foreground)")));
+        out.append(String.format(Locale.ROOT, "log         %s%n", s.path("logFile").asText("(stderr: --foreground)")));
+        JsonNode upper = s.path("upperDirectory");
+        out.append(String.format(Locale.ROOT, "writable    %s%n%n", upper.isTextual()
+                ? "yes, changes in " + upper.asText() + "/upper" : "no (read-only)"));
         out.append(String.format(Locale.ROOT, "%-3s %-19s %-12s %-5s %10s %10s %7s %8s %6s %8s %s%n", "#", "layer",
                 "format", "lazy", "fetched", "size", "fetch%", "requests", "hits", "entries", "media type"));
         long fetched = 0;

@@ -139,7 +139,7 @@ public final class UpperChanges {
         boolean marker = Whiteouts.isReserved(name);
         if (marker) {
             boolean opaque = name.equals(Whiteouts.OPAQUE);
-            if (!opaque && Whiteouts.deletedName(name) == null) {
+            if (!opaque && Whiteouts.hiddenBy(name) == null) {
                 throw new IOException(file + " has a name reserved by the OCI layer format (" + Whiteouts.PREFIX
                         + "...) but is neither a whiteout nor an opaque marker; rename or remove it");
             }
@@ -157,7 +157,7 @@ public final class UpperChanges {
         List<Found> out = new ArrayList<>();
         for (Found f : children.values()) {
             String name = f.file().getFileName().toString();
-            String deleted = f.marker() ? Whiteouts.deletedName(name) : null;
+            String deleted = f.marker() ? Whiteouts.hiddenBy(name) : null;
             Found replacement = deleted == null ? null : children.get(deleted);
             if (replacement == null) {
                 out.add(f);

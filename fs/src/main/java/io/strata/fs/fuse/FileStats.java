@@ -6,15 +6,15 @@ import java.nio.charset.StandardCharsets;
 import ru.serce.jnrfuse.struct.FileStat;
 
 /** Fills a {@code struct stat} from a node: the only place that knows how an entry looks to {@code stat(2)}. */
-final class FileStats {
+public final class FileStats {
 
     /** What {@code st_blksize} and {@code statfs} report: the page size, the unit the kernel reads in. */
-    static final int BLOCK_SIZE = 4096;
+    public static final int BLOCK_SIZE = 4096;
 
     private FileStats() {
     }
 
-    static void fill(FileStat st, Node node) {
+    public static void fill(FileStat st, Node node) {
         Entry e = node.entry();
         int type = typeBits(node);
         long size = size(node);
@@ -36,7 +36,7 @@ final class FileStats {
     }
 
     /** The {@code S_IFMT} bits of the node's type; a hardlink node carries its target's (regular file) content. */
-    static int typeBits(Node node) {
+    public static int typeBits(Node node) {
         return switch (node.entry().type()) {
             case FILE, HARDLINK -> FileStat.S_IFREG;
             case DIRECTORY -> FileStat.S_IFDIR;
@@ -48,7 +48,7 @@ final class FileStats {
     }
 
     /** {@code st_size}: content length for files, target length for symlinks (readlink(1) sizes its buffer by it). */
-    static long size(Node node) {
+    public static long size(Node node) {
         Entry e = node.entry();
         return switch (node.entry().type()) {
             case FILE, HARDLINK -> e.size();
@@ -62,7 +62,7 @@ final class FileStats {
      * glibc's {@code makedev}: minor bits 0-7 and 20-31, major bits 8-19 and 32-43. For major and minor below 256
      * and 4096 this is the classic {@code (major << 8) | minor}.
      */
-    static long makedev(long major, long minor) {
+    public static long makedev(long major, long minor) {
         return ((major & 0xfffL) << 8) | ((major & ~0xfffL) << 32) | (minor & 0xffL) | ((minor & ~0xffL) << 12);
     }
 }

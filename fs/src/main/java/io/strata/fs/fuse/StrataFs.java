@@ -3,8 +3,6 @@ package io.strata.fs.fuse;
 import io.strata.fetcher.layer.EntryType;
 import io.strata.fs.union.Node;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
 import jnr.ffi.types.mode_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
@@ -37,7 +34,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  * <p>Mount it with {@code io.strata.fs.mount.FuseMount}; {@link #initialized()} completes when the kernel's
  * {@code FUSE_INIT} arrives, which is the moment the mount starts answering.
  */
-public final class StrataFs extends FuseStubFS {
+public final class StrataFs extends FuseStubFS implements FuseFilesystem {
 
     private static final Logger LOG = LoggerFactory.getLogger(StrataFs.class);
 
@@ -51,7 +48,6 @@ public final class StrataFs extends FuseStubFS {
     private final MergedTree tree;
     private final ContentReader content;
     private final CompletableFuture<Void> initialized = new CompletableFuture<>();
-    private final ThreadLocal<byte[]> readBuffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
     private final ThreadLocal<FileStat> dirStats = ThreadLocal.withInitial(() -> new FileStat(Runtime.getSystemRuntime()));
     private volatile long totalBytes = -1;
     private volatile Consumer<String> openListener;
@@ -85,7 +81,7 @@ public final class StrataFs extends FuseStubFS {
         this.openListener = listener;
     }
 
-    /** Completes when libfuse calls {@code init}, i.e. the kernel has connected and the mount answers. */
+    @Override
     public CompletableFuture<Void> initialized() {
         return initialized;
     }
@@ -128,11 +124,11 @@ public final class StrataFs extends FuseStubFS {
             // Offset-0 mode: libfuse buffers the whole listing, so every entry is added in one call.
             FileStat st = dirStats.get();
             FileStats.fill(st, dir);
-            add(filler, buf, ".", st);
-            add(filler, buf, "..", null);
+            FuseReplies.addDirEntry(filler, buf, ".", st);
+            FuseReplies.addDirEntry(filler, buf, "..", null);
             for (Map.Entry<String, Node> child : dir.children().entrySet()) {
                 FileStats.fill(st, child.getValue());
-                if (add(filler, buf, child.getKey(), st) != 0) {
+                if (FuseReplies.addDirEntry(filler, buf, child.getKey(), st) != 0) {
                     return -ErrorCodes.ENOMEM();
                 }
             }
@@ -140,13 +136,6 @@ public final class StrataFs extends FuseStubFS {
         } catch (RuntimeException | Error e) {
             return failed("readdir", path, e);
         }
-    }
-
-    /** Adds one name; the name is passed NUL-terminated in UTF-8 (jnr-fuse's String overload omits the NUL). */
-    private static int add(FuseFillDir filler, Pointer buf, String name, FileStat st) {
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer cName = ByteBuffer.allocate(utf8.length + 1).put(utf8).put((byte) 0).flip();
-        return filler.apply(buf, cName, st == null ? null : Struct.getMemory(st), 0);
     }
 
     @Override
@@ -183,34 +172,12 @@ public final class StrataFs extends FuseStubFS {
 
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        Node node = null;
         try {
-            node = tree.lookup(path);
+            Node node = tree.lookup(path);
             if (node == null) {
                 return -ErrorCodes.ENOENT();
             }
-            if (node.isDirectory()) {
-                return -ErrorCodes.EISDIR();
-            }
-            long fileSize = FileStats.size(node);
-            if (offset < 0 || size < 0) {
-                return -ErrorCodes.EINVAL();
-            }
-            if (offset >= fileSize || size == 0) {
-                return 0;
-            }
-            int length = (int) Math.min(Math.min(size, fileSize - offset), Integer.MAX_VALUE - 8);
-            byte[] bytes = readBuffers.get();
-            if (bytes.length < length) {
-                bytes = new byte[length];
-                readBuffers.set(bytes);
-            }
-            int n = content.read(node, offset, bytes, length);
-            if (n < 0 || n > length) {
-                throw new IOException("content reader returned " + n + " bytes for a read of " + length);
-            }
-            buf.put(0, bytes, 0, n);
-            return n;
+            return FuseReplies.readNode(content, node, buf, size, offset);
         } catch (IOException e) {
             LOG.error("read of {} at offset {} failed: {}", path, offset, e.toString());
             return -ErrorCodes.EIO();
@@ -239,15 +206,7 @@ public final class StrataFs extends FuseStubFS {
             if (node.entry().type() != EntryType.SYMLINK || node.entry().linkTarget() == null) {
                 return -ErrorCodes.EINVAL();
             }
-            if (size <= 0) {
-                return -ErrorCodes.EINVAL();
-            }
-            // libfuse 2 expects a NUL-terminated string, truncated to fit the buffer.
-            byte[] target = node.entry().linkTarget().getBytes(StandardCharsets.UTF_8);
-            int n = (int) Math.min(target.length, size - 1);
-            buf.put(0, target, 0, n);
-            buf.putByte(n, (byte) 0);
-            return 0;
+            return FuseReplies.readlink(node.entry().linkTarget(), buf, size);
         } catch (RuntimeException | Error e) {
             return failed("readlink", path, e);
         }
@@ -306,7 +265,7 @@ public final class StrataFs extends FuseStubFS {
                 // jnr-fuse's ENOATTR() is the BSD number (93), which Linux reads as EPROTONOSUPPORT.
                 return -ErrorCodes.ENODATA();
             }
-            return copyOut(bytes, value, size);
+            return FuseReplies.copyOut(bytes, value, size);
         } catch (RuntimeException | Error e) {
             return failed("getxattr", path, e);
         }
@@ -319,27 +278,10 @@ public final class StrataFs extends FuseStubFS {
             if (node == null) {
                 return -ErrorCodes.ENOENT();
             }
-            ByteBuffer names = ByteBuffer.allocate(node.entry().xattrs().keySet().stream()
-                    .mapToInt(n -> n.getBytes(StandardCharsets.UTF_8).length + 1).sum());
-            for (String name : node.entry().xattrs().keySet()) {
-                names.put(name.getBytes(StandardCharsets.UTF_8)).put((byte) 0);
-            }
-            return copyOut(names.array(), list, size);
+            return FuseReplies.copyOutNames(node.entry().xattrs().keySet(), list, size);
         } catch (RuntimeException | Error e) {
             return failed("listxattr", path, e);
         }
-    }
-
-    /** The xattr calling convention: size 0 asks for the length, a too-small buffer is ERANGE. */
-    private static int copyOut(byte[] bytes, Pointer dst, long size) {
-        if (size == 0) {
-            return bytes.length;
-        }
-        if (size < bytes.length) {
-            return -ErrorCodes.ERANGE();
-        }
-        dst.put(0, bytes, 0, bytes.length);
-        return bytes.length;
     }
 
     @Override
@@ -358,7 +300,6 @@ public final class StrataFs extends FuseStubFS {
         }
     }
 
-    /** Logs an unexpected exception with the path and answers EIO: a bug must not take the mount down. */
     /**
      * The last line of defence: nothing may unwind into libfuse's native thread, not even an Error (a zlib that
      * cannot load, an OutOfMemoryError on a hostile index): the call fails with EIO and the mount lives on.

@@ -9,6 +9,9 @@ import java.util.List;
 /**
  * What {@code strata status} shows of one mount: the image, the process, and per layer how it is served and
  * what it has cost. A plain record so the control socket can send it as JSON and the CLI can read it back.
+ *
+ * <p>{@code upperDirectory} is the absolute path of a writable mount's upper directory ({@code --upper}; its format
+ * is in {@code io.strata.fs.writable}), null for a read-only mount: {@code strata commit} finds the changes there.
  */
 public record MountStatus(
         String image,
@@ -20,7 +23,8 @@ public record MountStatus(
         long uptimeSeconds,
         long inodes,
         List<Layer> layers,
-        PrefetchProgress prefetch) {
+        PrefetchProgress prefetch,
+        String upperDirectory) {
 
     /**
      * One layer's line.
@@ -47,7 +51,13 @@ public record MountStatus(
         return new MountStatus(image.ref().toString(), image.manifestDigest().toString(),
                 String.valueOf(image.platform()), mountpoint, ProcessHandle.current().pid(), logFile,
                 (System.currentTimeMillis() - startedMillis) / 1000, mounted.union().nodeCount(), List.copyOf(layers),
-                mounted.prefetchProgress());
+                mounted.prefetchProgress(), null);
+    }
+
+    /** This status for a writable mount whose changes are in {@code upperDirectory} (absolute), or read-only (null). */
+    public MountStatus withUpperDirectory(String upperDirectory) {
+        return new MountStatus(image, manifestDigest, platform, mountpoint, pid, logFile, uptimeSeconds, inodes, layers,
+                prefetch, upperDirectory);
     }
 
     public long totalSize() {

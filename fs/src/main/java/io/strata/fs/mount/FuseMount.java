@@ -1,6 +1,6 @@
 package io.strata.fs.mount;
 
-import io.strata.fs.fuse.StrataFs;
+import io.strata.fs.fuse.FuseFilesystem;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,23 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link StrataFs} mounted at a directory. {@link #mount} returns once the kernel has connected (libfuse
+ * A {@link FuseFilesystem} mounted at a directory. {@link #mount} returns once the kernel has connected (libfuse
  * called {@code init}), or throws with the reason; the libfuse loop runs in its own thread until
  * {@link #unmount()} or an outside {@code umount}.
  *
  * <p>jnr-fuse's non-blocking mount sleeps two seconds and hides failures, so this class runs the blocking mount
- * in its own thread and races {@link StrataFs#initialized()} against that thread's end.
+ * in its own thread and races {@link FuseFilesystem#initialized()} against that thread's end.
  */
 public final class FuseMount implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FuseMount.class);
     private static final Duration UNMOUNT_WAIT = Duration.ofSeconds(5);
 
-    private final StrataFs fs;
+    private final FuseFilesystem fs;
     private final Path mountpoint;
     private final CompletableFuture<Void> loopEnded;
 
-    private FuseMount(StrataFs fs, Path mountpoint, CompletableFuture<Void> loopEnded) {
+    private FuseMount(FuseFilesystem fs, Path mountpoint, CompletableFuture<Void> loopEnded) {
         this.fs = fs;
         this.mountpoint = mountpoint;
         this.loopEnded = loopEnded;
@@ -42,7 +42,7 @@ public final class FuseMount implements AutoCloseable {
      * @throws MountException when FUSE is unusable here, the mount point is missing, not a directory, not empty or
      *                        already mounted, or libfuse fails or does not connect within the ready timeout
      */
-    public static FuseMount mount(StrataFs fs, Path mountpoint, MountOptions options) throws MountException {
+    public static FuseMount mount(FuseFilesystem fs, Path mountpoint, MountOptions options) throws MountException {
         Objects.requireNonNull(fs, "fs");
         Objects.requireNonNull(options, "options");
         FuseEnvironment.require();

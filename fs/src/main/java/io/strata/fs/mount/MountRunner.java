@@ -1,6 +1,6 @@
 package io.strata.fs.mount;
 
-import io.strata.fs.fuse.StrataFs;
+import io.strata.fs.fuse.FuseFilesystem;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,19 +27,19 @@ public final class MountRunner {
      * @param status the filesystem's status as a JSON object, computed on each {@code strata status}
      * @throws MountException when mounting fails; a spawning parent has been told the reason already
      */
-    public static void serve(StrataFs fs, Path mountpoint, MountOptions options, String image,
+    public static void serve(FuseFilesystem fs, Path mountpoint, MountOptions options, String image,
                              Supplier<String> status) throws MountException {
         serve(fs, mountpoint, options, image, status, MountDaemon.parentReadiness(), false);
     }
 
     /**
-     * As {@link #serve(StrataFs, Path, MountOptions, String, Supplier)}, telling {@code readiness} instead of a
+     * As {@link #serve(FuseFilesystem, Path, MountOptions, String, Supplier)}, telling {@code readiness} instead of a
      * spawning parent.
      *
      * @param inService whether this process is the resident service, which serves many mounts and outlives this
      *                  one: {@code strata umount} then waits for the mount, not for the process, to end
      */
-    public static void serve(StrataFs fs, Path mountpoint, MountOptions options, String image,
+    public static void serve(FuseFilesystem fs, Path mountpoint, MountOptions options, String image,
                              Supplier<String> status, MountReadiness readiness, boolean inService)
             throws MountException {
         FuseMount mount;

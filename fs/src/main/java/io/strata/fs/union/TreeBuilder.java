@@ -24,8 +24,6 @@ import java.util.Map;
  */
 final class TreeBuilder {
 
-    static final String WHITEOUT_PREFIX = Whiteouts.PREFIX;
-    static final String OPAQUE_MARKER = Whiteouts.OPAQUE;
     /** Mode of directories no layer lists: 0755, as umoci and containerd create missing parents. */
     static final int IMPLICIT_DIR_MODE = 0755;
 
@@ -53,7 +51,7 @@ final class TreeBuilder {
         this.index = index;
         this.cachedParent = null;
         for (Entry e : index.entries()) {
-            if (isWhiteoutPath(e.path())) {
+            if (Whiteouts.isReservedPath(e.path())) {
                 hideLower(e);
             }
         }
@@ -70,14 +68,15 @@ final class TreeBuilder {
             return; // the directory is absent, or not a directory, below: nothing there to hide
         }
         String name = parts[parts.length - 1];
-        if (name.equals(OPAQUE_MARKER)) {
+        if (name.equals(Whiteouts.OPAQUE)) {
             for (Draft child : dir.children.values()) {
                 detach(child);
             }
             dir.children.clear();
         } else {
             // ".wh." alone or ".wh..wh.<x>" (AUFS metadata) name nothing that can be in the tree: no effect.
-            Draft gone = dir.children.remove(name.substring(WHITEOUT_PREFIX.length()));
+            String hidden = Whiteouts.hiddenBy(name);
+            Draft gone = hidden == null ? null : dir.children.remove(hidden);
             if (gone != null) {
                 detach(gone);
             }
@@ -105,7 +104,7 @@ final class TreeBuilder {
         } else {
             String[] parts = split(e, path, slash);
             for (String part : parts) {
-                if (part.startsWith(WHITEOUT_PREFIX)) {
+                if (Whiteouts.isReserved(part)) {
                     return; // under a whiteout-named directory: reserved names are never shown, nor their contents
                 }
             }
@@ -114,7 +113,7 @@ final class TreeBuilder {
             cachedParent = parent;
         }
         String name = component(e, path, slash + 1, path.length());
-        if (name.startsWith(WHITEOUT_PREFIX)) {
+        if (Whiteouts.isReserved(name)) {
             return; // applied in pass 1; its directory exists in this layer (made just above), itself never shown
         }
         Draft existing = parent.children.get(name);
@@ -231,10 +230,6 @@ final class TreeBuilder {
     static Entry implicitDirectory(String path) {
         return new Entry(path, EntryType.DIRECTORY, IMPLICIT_DIR_MODE, 0, 0, 0, 0, 0, null, 0, 0,
                 Collections.emptyMap(), 0, 0, null);
-    }
-
-    private static boolean isWhiteoutPath(String path) {
-        return path.startsWith(WHITEOUT_PREFIX, path.lastIndexOf('/') + 1);
     }
 
     /**

@@ -101,6 +101,18 @@ final class TreeSnapshot {
         return new TreeSnapshot(out);
     }
 
+    /**
+     * This snapshot with every mtime at or after {@code sinceSeconds} replaced by -1: two trees changed by the same
+     * script at different moments then compare "set to now" as equal, while times that were kept or set to a
+     * given date still compare exactly.
+     */
+    TreeSnapshot withRecentMtimes(long sinceSeconds) {
+        SortedMap<String, Facts> out = new TreeMap<>();
+        facts.forEach((path, f) -> out.put(path, f.mtimeSeconds() < sinceSeconds ? f : new Facts(f.type(), f.mode(),
+                f.uid(), f.gid(), f.size(), f.sha256(), f.target(), f.rdev(), f.xattrs(), -1, f.linkGroup())));
+        return new TreeSnapshot(out);
+    }
+
     /** Human-readable differences, empty when the trees are equal (at most {@code limit} lines). */
     List<String> diff(TreeSnapshot other, int limit) {
         List<String> d = new ArrayList<>();

@@ -46,14 +46,23 @@ final class PullCommand implements Callable<Integer> {
         try (BlobSource source = BlobSources.open(ref, options); PullProgress progress = new PullProgress(System.err)) {
             Puller.Result r = Puller.pull(source, ref, options.platform(), store, dir, progress);
             progress.close();
-            int layers = r.layers().size();
-            System.out.printf(Locale.ROOT, "pulled %s into %s: %d layers (%d downloaded, %d reused), %s downloaded in %d"
-                            + " requests, %d paths (%s of content), %.2f s (layers %.2f s, tree %.2f s)%n", ref,
-                    r.directory(), layers, layers - r.reused(), r.reused(), Sizes.human(r.bytesFetched()), r.requests(),
-                    r.nodes(), Sizes.human(r.contentBytes()), seconds(r.elapsed()), seconds(r.layersTime()),
-                    seconds(r.writeTime()));
+            System.out.println(summary(r));
         }
         return 0;
+    }
+
+    /** {@code pulled IMAGE into DIR: 3 layers (1 downloaded, 2 reused), 12.0 MiB (12582912 bytes) downloaded in 1 request, ...}. */
+    static String summary(Puller.Result r) {
+        int layers = r.layers().size();
+        return String.format(Locale.ROOT, "pulled %s into %s: %s (%d downloaded, %d reused), %s (%d bytes) downloaded in %s,"
+                        + " %d paths (%s of content), %.2f s (layers %.2f s, tree %.2f s)", r.image().ref(),
+                r.directory(), plural(layers, "layer"), layers - r.reused(), r.reused(), Sizes.human(r.bytesFetched()),
+                r.bytesFetched(), plural(r.requests(), "request"), r.nodes(), Sizes.human(r.contentBytes()), seconds(r.elapsed()),
+                seconds(r.layersTime()), seconds(r.writeTime()));
+    }
+
+    private static String plural(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private static double seconds(java.time.Duration d) {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 /** {@code strata snapshots list|rm|prune}: see and remove the layer snapshots {@code strata pull} keeps. */
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
         description = "List and remove the layer snapshots strata pull keeps (named by chain ID).",
-        subcommands = {SnapshotsCommand.ListSnapshots.class, SnapshotsCommand.Remove.class, SnapshotsCommand.Prune.class})
+        subcommands = {SnapshotsCommand.ListSnapshots.class, SnapshotsCommand.Remove.class, SnapshotsCommand.Prune.class,
+                SnapshotsCommand.Verify.class})
 final class SnapshotsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +26,7 @@ final class SnapshotsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, rm or prune");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, rm, prune or verify");
     }
 
     /** The store of the chosen directories. */
@@ -104,6 +105,19 @@ final class SnapshotsCommand implements Runnable {
             throw new IllegalArgumentException(hits.isEmpty()
                     ? "no snapshot " + id + " in " + store.root() + " (strata snapshots list shows them)"
                     : "'" + id + "' names " + hits.size() + " snapshots or is too short: give more of the chain ID");
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Hash every snapshot's tar against its diff ID; remove the bad ones (and those stacked on them).")
+    static final class Verify extends Action {
+        @Override
+        String run(SnapshotStore store) throws Exception {
+            try (SnapshotStore.Lock lock = exclusive(store)) {
+                SnapshotStore.Verified v = store.verify();
+                return String.format(Locale.ROOT, "checked %d snapshots (%s): %d bad; %s", v.checked(),
+                        Sizes.human(v.bytes()), v.bad().size(), removed(v.removed()));
+            }
         }
     }
 

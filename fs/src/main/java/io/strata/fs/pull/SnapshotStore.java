@@ -3,6 +3,7 @@ package io.strata.fs.pull;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.fetcher.image.Digest;
+import io.strata.fetcher.layer.LayerTars;
 import io.strata.fs.posix.Posix;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -290,6 +292,44 @@ public final class SnapshotStore {
             damaged++;
         }
         return new Removed(List.of(), damaged, bytes);
+    }
+
+    /** What {@link #verify} found. */
+    public record Verified(int checked, long bytes, List<Digest> bad, Removed removed) {
+    }
+
+    /**
+     * Hashes every snapshot's tar again and checks it against its diff ID (and its index against the tar); removes
+     * the bad ones with the snapshots stacked on them. The caller holds the exclusive {@link #lock}.
+     */
+    public Verified verify() throws IOException {
+        List<Digest> bad = new ArrayList<>();
+        long bytes = 0;
+        List<Snapshot> all = list();
+        for (Snapshot s : all) {
+            bytes += s.tarLength();
+            MessageDigest hasher = s.diffId().newHasher();
+            try (var in = Files.newInputStream(s.tar())) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    hasher.update(buf, 0, n);
+                }
+            }
+            boolean ok = s.diffId().matches(hasher.digest());
+            if (ok) {
+                try {
+                    LayerTars.Indexed indexed = LayerTars.readIndex(s.index(), s.layer().digest());
+                    ok = indexed.tarLength() == s.tarLength() && s.diffId().equals(indexed.index().diffId());
+                } catch (IOException e) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                log.warn("snapshot {} does not match its diff ID {} (or its index is damaged): removed", s.chainId(), s.diffId());
+                bad.add(s.chainId());
+            }
+        }
+        return new Verified(all.size(), bytes, bad, remove(bad));
     }
 
     /** Un-commits {@code dir} with one rename, then deletes it. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.MediaTypes;
+import io.strata.fetcher.layer.LayerTars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,6 +138,36 @@ class SnapshotStoreTest {
         }
         remover.join(10_000);
         assertFalse(remover.isAlive(), "the exclusive lock was not granted once the shared one was released");
+    }
+
+    @Test
+    void verify_tarChangedInPlace_isRemovedWithWhatIsStackedOnIt() throws Exception {
+        Snapshot base = commitReal(digest("base"), null, new TarFixture().file("etc/hosts", "127.0.0.1 localhost"));
+        commitReal(digest("top"), digest("base"), new TarFixture().file("etc/motd", "hello"));
+        Snapshot other = commitReal(digest("other"), null, new TarFixture().file("x", "x"));
+        assertEquals(List.of(), store.verify().bad());
+
+        byte[] tar = Files.readAllBytes(base.tar());
+        int at = new String(tar, StandardCharsets.ISO_8859_1).indexOf("127.0.0.1");
+        tar[at] = '8'; // same size: only the hash can tell
+        Files.write(base.tar(), tar);
+        SnapshotStore.Verified v = store.verify();
+        assertEquals(3, v.checked());
+        assertEquals(List.of(digest("base")), v.bad());
+        assertEquals(Set.of(digest("base"), digest("top")), Set.copyOf(v.removed().snapshots()));
+        assertEquals(List.of(other.chainId()), store.list().stream().map(Snapshot::chainId).toList());
+    }
+
+    /** A snapshot of a real tar with its real index, as a pull commits it. */
+    private Snapshot commitReal(Digest chainId, Digest parent, TarFixture fixture) throws IOException {
+        try (SnapshotStore.Pending p = store.begin(chainId)) {
+            TarFixture.Layer layer = fixture.save(p.directory().resolve(Snapshot.TAR));
+            long length = Files.size(layer.tar());
+            LayerTars.writeIndex(new LayerTars.Indexed(layer.index(), length), p.directory().resolve(Snapshot.INDEX));
+            Descriptor blob = Descriptor.of(MediaTypes.OCI_LAYER_TAR, layer.index().layerDigest(), length);
+            return p.commit(new Snapshot(chainId, parent, layer.index().diffId(), blob, length,
+                    layer.index().entries().size(), SnapshotStore.now(), null));
+        }
     }
 
     private Snapshot commit(Digest chainId, Digest parent, String tar) throws IOException {

@@ -18,7 +18,7 @@ final class CacheFlags {
     Path cacheDir;
 
     @Option(names = "--cache-max-size", paramLabel = "SIZE",
-            description = "Bound of the cache on disk, e.g. 512M, 10G (default: min(10G, 25% of the free space)).")
+            description = "Bound of the cache on disk, e.g. 512M, 10G (default: min(10G, 25%% of the free space)).")
     String maxSize;
 
     Path directory() {

@@ -48,7 +48,7 @@ final class PullProgress implements Puller.Listener, AutoCloseable {
         started = System.nanoTime();
         long total = indexes.stream().mapToLong(i -> layers.get(i).size()).sum();
         err.printf(Locale.ROOT, "downloading %d layers (%s), %d at a time%n", indexes.size(), Sizes.human(total),
-                Math.min(indexes.size(), 3));
+                Math.min(indexes.size(), Puller.PARALLEL_DOWNLOADS));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pull-progress");
             t.setDaemon(true);

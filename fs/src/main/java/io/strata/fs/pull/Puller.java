@@ -35,7 +35,7 @@ public final class Puller {
 
     private static final Logger log = LoggerFactory.getLogger(Puller.class);
     /** Downloads at once: a few streams fill a link, and each decompresses on a core of its own. */
-    static final int PARALLEL_DOWNLOADS = 3;
+    public static final int PARALLEL_DOWNLOADS = 3;
 
     /** What the pull reports as it goes. Called from the pulling thread, in layer order. */
     public interface Listener {

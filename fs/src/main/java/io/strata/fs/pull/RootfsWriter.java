@@ -39,7 +39,8 @@ final class RootfsWriter {
 
     private final int[] tarFds;
     private final String rootName;
-    private final int myUid;
+    /** Whether new files are already 0:0 (this process is root), so that owner 0:0 needs no call. */
+    private final boolean rootOwned;
     /** The first path of each hardlink group written so far, relative to the root. */
     private final Map<Node, String> firstLink = new IdentityHashMap<>();
     private int rootFd = -1;
@@ -53,7 +54,7 @@ final class RootfsWriter {
     private RootfsWriter(int[] tarFds, String rootName) {
         this.tarFds = tarFds;
         this.rootName = rootName;
-        this.myUid = Posix.isRoot() ? 0 : -1;
+        this.rootOwned = Posix.isRoot();
     }
 
     /**
@@ -201,7 +202,7 @@ final class RootfsWriter {
 
     /** Metadata of a symlink, device or fifo, which cannot be opened for it: by name, never following it. */
     private void finishByName(int parent, String name, Entry e, boolean hasMode, String what) throws IOException {
-        if (e.uid() != myUid || e.gid() != myUid) {
+        if (needsOwner(e)) {
             Posix.lchownat(parent, name, e.uid(), e.gid(), what);
         }
         if (hasMode) {
@@ -213,11 +214,15 @@ final class RootfsWriter {
         Posix.lutimensat(parent, name, e.mtimeSeconds(), e.mtimeNanos(), what);
     }
 
-    /** Root creates everything as 0:0, so only other owners need the call. */
     private void chown(int fd, Entry e, String what) throws IOException {
-        if (e.uid() != myUid || e.gid() != myUid) {
+        if (needsOwner(e)) {
             Posix.fchown(fd, e.uid(), e.gid(), what);
         }
+    }
+
+    /** Root creates everything as 0:0 (directories are 0700 until finished: no setgid parent to inherit from). */
+    private boolean needsOwner(Entry e) {
+        return !(rootOwned && e.uid() == 0 && e.gid() == 0);
     }
 
     private String where(String path) {

@@ -397,6 +397,6 @@ public final class SnapshotStore {
 
     /** For {@code snapshot.json}: when it was committed. */
     static String now() {
-        return Instant.now().toString();
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 }

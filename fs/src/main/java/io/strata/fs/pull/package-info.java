@@ -28,9 +28,10 @@
  *   <li><b>Each snapshot an extracted directory of its layer's changes</b> (containerd's overlayfs snapshotter):
  *       a cold pull writes every file twice as a file (extract into the snapshot, then copy into DIR, which the
  *       caller may change, so it cannot share inodes with the store), with the per-file system calls twice. Writing
- *       the tree is what {@code strata pull} with every snapshot present does: 0.3–0.6 s here, against 1.8–3.5 s for
- *       downloading and verifying the layers; an extracted snapshot adds about that much to every cold pull and
- *       saves nothing on a warm one. A tar is one sequential write that the download does anyway.</li>
+ *       the tree is what {@code strata pull} with every snapshot present does: 0.3–0.6 s of the pull here (more
+ *       on a loaded host), against 1.8–4.5 s for downloading and verifying the layers; an extracted snapshot adds
+ *       about that much to every cold pull and saves nothing on a warm one. A tar is one sequential write that
+ *       the download does anyway.</li>
  *   <li><b>Each snapshot a full root file system</b> (containerd's native snapshotter): snapshot N is a copy of
  *       snapshot N-1 plus layer N, so a cold pull of n layers writes the base layer n + 1 times and the store grows
  *       with the square of the depth of the image.</li>

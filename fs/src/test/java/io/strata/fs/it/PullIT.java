@@ -124,6 +124,53 @@ class PullIT {
     }
 
     @Test
+    void pull_killedWhileDownloading_commitsNothingAndTheNextPullCleansUp() throws Exception {
+        Path tar = LayerTar.make(work, "big", "pax", "head -c 60000000 /dev/urandom > big");
+        TestLayout layout = new TestLayout(work.resolve("layout"));
+        layout.addLayer(tar, TestLayout.Compression.GZIP).finish("v1");
+        String image = layout.pushTo(registry, "killed");
+        Path tmp = work.resolve("cache/snapshots/tmp");
+        Path rootfs = work.resolve("rootfs");
+        Process pull = new ProcessBuilder(StrataCli.command("pull", "--cache-dir", work.resolve("cache").toString(),
+                image, rootfs.toString())).redirectErrorStream(true).redirectOutput(work.resolve("pull.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (list(tmp).isEmpty() && pull.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5); // the snapshot's directory appears when its download starts
+            }
+            assertTrue(pull.isAlive(), "the pull ended before it could be killed: " + Files.readString(work.resolve("pull.log")));
+        } finally {
+            pull.destroyForcibly().waitFor(); // SIGKILL: no clean-up code of strata runs
+        }
+        assertEquals(1, list(tmp).size(), "the half-built snapshot should be left in tmp/");
+        assertEquals(List.of(), list(work.resolve("cache/snapshots/sha256")), "a killed pull committed a snapshot");
+        assertFalse(Files.exists(rootfs));
+
+        String out = pull(image, rootfs);
+        assertTrue(out.contains("1 layer (1 downloaded, 0 reused)"), out);
+        assertEquals(List.of(), list(tmp), "the next pull did not remove the leftover");
+        assertEquals(60_000_000L, Files.size(rootfs.resolve("big")));
+    }
+
+    @Test
+    void pull_intoAMountPoint_fillsItInPlace() throws Exception {
+        Path tar = LayerTar.make(work, "small", "pax", "mkdir -p etc usr/bin; echo hi > etc/hi; echo x > usr/bin/x; chmod 4755 usr/bin/x; mkfifo fifo; ln -s etc/hi link");
+        TestLayout layout = new TestLayout(work.resolve("layout"));
+        layout.addLayer(tar, TestLayout.Compression.GZIP).finish("v1");
+        String image = layout.pushTo(registry, "mountpoint");
+        Path mnt = Files.createDirectories(work.resolve("tmpfs"));
+        Shell.run("mount", "-t", "tmpfs", "tmpfs", mnt.toString()); // another file system: no rename onto it
+        try {
+            String out = pull(image, mnt);
+            assertTrue(out.contains("1 layer (1 downloaded, 0 reused)"), out);
+            assertEquals("hi\n", Files.readString(mnt.resolve("link")));
+            assertSameTree(mnt, layout.unpack(work.resolve("bundle")), true);
+        } finally {
+            Shell.run("umount", mnt.toString());
+        }
+    }
+
+    @Test
     void pull_debootstrapImageBuiltByUmoci_equalsUmociUnpackAndRuns() throws Exception {
         String layout = work.resolve("layout").toString();
         Shell.run("umoci", "init", "--layout", layout);

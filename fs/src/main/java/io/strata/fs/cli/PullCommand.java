@@ -7,6 +7,7 @@ import io.strata.fetcher.source.SourceOptions;
 import io.strata.fs.pull.Puller;
 import io.strata.fs.pull.SnapshotStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,7 +66,7 @@ final class PullCommand implements Callable<Integer> {
         return n + " " + what + (n == 1 ? "" : "s");
     }
 
-    private static double seconds(java.time.Duration d) {
+    private static double seconds(Duration d) {
         return d.toNanos() / 1e9;
     }
 }

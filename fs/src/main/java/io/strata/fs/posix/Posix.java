@@ -2,6 +2,7 @@ package io.strata.fs.posix;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.OpenFlags;
 import jnr.ffi.LibraryLoader;
@@ -151,7 +152,7 @@ public final class Posix {
      * descriptor is closed. Unlike Java's {@code FileLock} it belongs to the open file, so two holders in one
      * process exclude each other as two processes do. Empty when {@code wait} is false and another holds it.
      */
-    public static java.util.OptionalInt lock(String path, boolean exclusive, boolean wait) throws IOException {
+    public static OptionalInt lock(String path, boolean exclusive, boolean wait) throws IOException {
         int fd = check(Native.C.openat(AT_FDCWD, bytes(path), O_RDWR | O_CREAT | O_CLOEXEC, 0644), "open", path);
         int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
         while (Native.C.flock(fd, op) < 0) {
@@ -161,11 +162,11 @@ public final class Posix {
             }
             closeQuietly(fd);
             if (e.errnoName().equals("EWOULDBLOCK") || e.errnoName().equals("EAGAIN")) {
-                return java.util.OptionalInt.empty();
+                return OptionalInt.empty();
             }
             throw e;
         }
-        return java.util.OptionalInt.of(fd);
+        return OptionalInt.of(fd);
     }
 
     /** Opens the directory {@code name} in {@code dirfd}; fails on a symlink or anything but a directory. */

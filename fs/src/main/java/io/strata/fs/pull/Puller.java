@@ -196,7 +196,7 @@ public final class Puller {
     }
 
     /** A layer downloaded into a pending snapshot, ready to commit; closing it drops it unless committed. */
-    private record Downloaded(SnapshotStore.Pending pending, Snapshot info) implements AutoCloseable {
+    private record Downloaded(PendingSnapshot pending, Snapshot info) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             pending.close();
@@ -205,7 +205,7 @@ public final class Puller {
 
     private static Downloaded download(BlobSource source, SnapshotStore store, Descriptor layer, Digest diffId,
                                        Digest chainId, Digest parent, LayerStats stats) throws IOException {
-        SnapshotStore.Pending pending = store.begin(chainId);
+        PendingSnapshot pending = store.begin(chainId);
         try {
             long t0 = System.nanoTime();
             Path tar = pending.directory().resolve(Snapshot.TAR);

@@ -7,6 +7,7 @@ import io.strata.fs.union.UnionView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -67,7 +68,7 @@ final class RootfsWriter {
             throw new IllegalArgumentException(view.layerCount() + " layers merged but " + layerTars.size() + " tars given");
         }
         int[] fds = new int[layerTars.size()];
-        java.util.Arrays.fill(fds, -1);
+        Arrays.fill(fds, -1);
         try {
             for (int i = 0; i < fds.length; i++) {
                 fds[i] = Posix.openRead(layerTars.get(i).toString());

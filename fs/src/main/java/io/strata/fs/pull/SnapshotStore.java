@@ -7,14 +7,13 @@ import io.strata.fetcher.layer.LayerTars;
 import io.strata.fs.posix.Posix;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *   ROOT/tmp/PID.NAME.N/        a snapshot being built (or being removed) by process PID
  *   ROOT/sha256/HEX/            a committed snapshot: layer.tar, index, snapshot.json ({@link Snapshot})
  * </pre>
- * A snapshot is built in {@code tmp/}, its files fsynced, and renamed into place in one step, so a pull killed at
+ * A snapshot is built in {@code tmp/} ({@link PendingSnapshot}), its files fsynced, and renamed into place in one step, so a pull killed at
  * any point leaves at most a directory in {@code tmp/}, never a half snapshot under a chain ID; {@link #cleanStale}
  * removes what dead processes left there. Removal renames out of place first, for the same reason. A committed
  * snapshot's parent is committed before it ({@code Puller} commits in layer order), and removing a snapshot removes
@@ -159,78 +158,17 @@ public final class SnapshotStore {
     }
 
     /** Starts a snapshot of {@code chainId} in a fresh directory of {@code tmp/}; close it to abandon it. */
-    Pending begin(Digest chainId) throws IOException {
-        return new Pending(chainId, Files.createDirectory(newTemp(chainId.hex().substring(0, 12))));
+    PendingSnapshot begin(Digest chainId) throws IOException {
+        return new PendingSnapshot(this, chainId, Files.createDirectory(newTemp(chainId.hex().substring(0, 12))));
+    }
+
+    /** Writes {@code snapshot.json} into a snapshot being built. */
+    static void writeInfo(Path dir, Snapshot info) throws IOException {
+        JSON.writeValue(dir.resolve(Snapshot.INFO).toFile(), info);
     }
 
     private Path newTemp(String what) {
         return tmp.resolve(ProcessHandle.current().pid() + "." + what + "." + SEQUENCE.incrementAndGet());
-    }
-
-    /** A snapshot being built: files go to {@link #directory()}, then {@link #commit} publishes them. */
-    final class Pending implements AutoCloseable {
-        private final Digest chainId;
-        private final Path dir;
-        private boolean committed;
-
-        private Pending(Digest chainId, Path dir) {
-            this.chainId = chainId;
-            this.dir = dir;
-        }
-
-        Path directory() {
-            return dir;
-        }
-
-        /**
-         * Writes {@code info}, makes every file durable and renames the directory to the chain ID. When another
-         * process committed the same chain ID first, its snapshot is kept and returned (same content by
-         * construction: same diff IDs all the way down, each verified).
-         */
-        Snapshot commit(Snapshot info) throws IOException {
-            if (!info.chainId().equals(chainId)) {
-                throw new IllegalArgumentException("snapshot " + info.chainId() + " committed as " + chainId);
-            }
-            if (info.parent() != null && !Files.isDirectory(pathOf(info.parent()))) {
-                throw new IOException("the parent snapshot " + info.parent() + " of " + chainId + " is gone (removed"
-                        + " while this pull ran?); pull again");
-            }
-            JSON.writeValue(dir.resolve(Snapshot.INFO).toFile(), info);
-            for (String name : List.of(Snapshot.TAR, Snapshot.INDEX, Snapshot.INFO)) {
-                fsync(dir.resolve(name), false);
-            }
-            fsync(dir, true);
-            Path target = pathOf(chainId);
-            Files.createDirectories(target.getParent());
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
-                    committed = true;
-                    fsync(target.getParent(), true);
-                    return info.at(target);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("the snapshot directory " + root + " does not support atomic renames;"
-                            + " use a local file system (--snapshot-dir)", e);
-                } catch (FileSystemException e) {
-                    if (!Files.isDirectory(target) || attempt > 0) {
-                        throw e;
-                    }
-                    Optional<Snapshot> theirs = find(chainId);
-                    if (theirs.isPresent()) {
-                        return theirs.get(); // another pull committed it first; ours is deleted on close
-                    }
-                    discard(target); // damaged: replaced by ours
-                }
-            }
-        }
-
-        /** Deletes the directory unless it was committed. */
-        @Override
-        public void close() throws IOException {
-            if (!committed) {
-                Trees.deleteRecursively(dir);
-            }
-        }
     }
 
     /** What a removal took away. */
@@ -333,7 +271,7 @@ public final class SnapshotStore {
     }
 
     /** Un-commits {@code dir} with one rename, then deletes it. */
-    private void discard(Path dir) throws IOException {
+    void discard(Path dir) throws IOException {
         Path trash = newTemp("removed");
         Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
         Trees.deleteRecursively(trash);
@@ -389,7 +327,7 @@ public final class SnapshotStore {
         }
     }
 
-    private static void fsync(Path path, boolean directory) throws IOException {
+    static void fsync(Path path, boolean directory) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             ch.force(!directory);
         }
@@ -397,6 +335,6 @@ public final class SnapshotStore {
 
     /** For {@code snapshot.json}: when it was committed. */
     static String now() {
-        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

@@ -59,7 +59,7 @@ class SnapshotStoreTest {
 
     @Test
     void close_uncommittedSnapshot_leavesNothing() throws Exception {
-        try (SnapshotStore.Pending p = store.begin(digest("x"))) {
+        try (PendingSnapshot p = store.begin(digest("x"))) {
             Files.writeString(p.directory().resolve(Snapshot.TAR), "half");
         }
         assertTrue(store.find(digest("x")).isEmpty());
@@ -72,7 +72,7 @@ class SnapshotStoreTest {
         assertTrue(dead.waitFor(10, TimeUnit.SECONDS));
         Path killed = Files.createDirectories(store.root().resolve("tmp").resolve(dead.pid() + ".abc.1"));
         Files.writeString(killed.resolve(Snapshot.TAR), "half");
-        try (SnapshotStore.Pending mine = store.begin(digest("live"))) {
+        try (PendingSnapshot mine = store.begin(digest("live"))) {
             assertEquals(1, store.cleanStale());
             assertTrue(Files.isDirectory(mine.directory()), "a live pull's snapshot was removed");
             assertFalse(Files.exists(killed));
@@ -160,7 +160,7 @@ class SnapshotStoreTest {
 
     /** A snapshot of a real tar with its real index, as a pull commits it. */
     private Snapshot commitReal(Digest chainId, Digest parent, TarFixture fixture) throws IOException {
-        try (SnapshotStore.Pending p = store.begin(chainId)) {
+        try (PendingSnapshot p = store.begin(chainId)) {
             TarFixture.Layer layer = fixture.save(p.directory().resolve(Snapshot.TAR));
             long length = Files.size(layer.tar());
             LayerTars.writeIndex(new LayerTars.Indexed(layer.index(), length), p.directory().resolve(Snapshot.INDEX));
@@ -171,7 +171,7 @@ class SnapshotStoreTest {
     }
 
     private Snapshot commit(Digest chainId, Digest parent, String tar) throws IOException {
-        try (SnapshotStore.Pending p = store.begin(chainId)) {
+        try (PendingSnapshot p = store.begin(chainId)) {
             Files.writeString(p.directory().resolve(Snapshot.TAR), tar);
             Files.writeString(p.directory().resolve(Snapshot.INDEX), "index");
             Descriptor layer = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest("blob of " + chainId), 10);

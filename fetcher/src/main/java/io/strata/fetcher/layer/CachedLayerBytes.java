@@ -114,7 +114,7 @@ final class CachedLayerBytes implements StoredBytes {
             Path spool = Files.createTempFile(spoolDir, "refetch-" + layer.digest().hex().substring(0, 12) + "."
                     + ProcessHandle.current().pid() + ".", ".part");
             try {
-                long spooled = LayerStream.spool(source, layer, diffId, spool, stats, false).tarLength();
+                long spooled = LayerStream.spool(source, layer, diffId, spool, stats, LayerStream.Indexing.NONE).tarLength();
                 if (spooled != length) {
                     throw new IOException("layer " + layer.digest() + " is " + spooled + " bytes uncompressed now, but "
                             + length + " when it was indexed; its cached index is wrong: run strata cache clear");

@@ -64,7 +64,7 @@ public final class LayerIndexes {
         Path spool = store.newTempFile("index-" + layer.digest().hex().substring(0, 12));
         LayerStream.Spooled spooled;
         try {
-            spooled = LayerStream.spool(source, layer, diffIdOrNull, spool, stats, true);
+            spooled = LayerStream.spool(source, layer, diffIdOrNull, spool, stats, LayerStream.Indexing.FILE_TABLE_AND_CHECKPOINTS);
         } finally {
             Files.deleteIfExists(spool);
         }

@@ -38,18 +38,29 @@ final class LayerStream {
     record Spooled(LayerIndex index, long tarLength, CheckpointIndex checkpoints) {
     }
 
+    /** What one pass builds besides the verified tar. */
+    enum Indexing {
+        /** Nothing: a refetch of a layer whose index is known. */
+        NONE,
+        /** The file table. */
+        FILE_TABLE,
+        /** The file table and, for a gzip layer, the checkpoint index that makes later reads lazy. */
+        FILE_TABLE_AND_CHECKPOINTS
+    }
+
     private LayerStream() {
     }
 
     /**
      * Streams {@code layer} from {@code source} into {@code spool} and returns once every byte is verified.
      *
-     * @param buildIndex whether to index the tar on the way (a refetch of a known layer does not need to)
+     * @param what what to build on the way
      * @throws DigestMismatchException when the blob or its uncompressed tar does not match its digest
      * @throws CorruptLayerException   when the tar is malformed or holds hostile paths
      */
     static Spooled spool(BlobSource source, Descriptor layer, Digest diffIdOrNull, Path spool, LayerStats stats,
-                         boolean buildIndex) throws IOException {
+                         Indexing what) throws IOException {
+        boolean buildIndex = what != Indexing.NONE;
         String name = layer.digest().toString();
         MediaTypes.Compression compression = MediaTypes.layerCompression(layer.mediaType());
         if (compression == null) {
@@ -67,7 +78,7 @@ final class LayerStream {
                 // the (verifying, forward-only) source stream to rewind.
                 InputStream buffered = new BufferedInputStream(blob, 1 << 16);
                 InputStream decompressed;
-                if (compression == MediaTypes.Compression.GZIP && buildIndex) {
+                if (compression == MediaTypes.Compression.GZIP && what == Indexing.FILE_TABLE_AND_CHECKPOINTS) {
                     indexing = indexingGzip(buffered, layer.digest());
                 }
                 decompressed = indexing != null ? indexing : decompress(buffered, compression);

@@ -60,7 +60,7 @@ final class WholeLayerFormat implements LayerFormat {
         Path spool = store.newTempFile("layer-" + layer.digest().hex().substring(0, 12));
         LayerStream.Spooled spooled;
         try {
-            spooled = LayerStream.spool(source, layer, diffIdOrNull, spool, stats, true);
+            spooled = LayerStream.spool(source, layer, diffIdOrNull, spool, stats, LayerStream.Indexing.FILE_TABLE_AND_CHECKPOINTS);
             CachedLayerBytes.publish(layer, spool, spooled.tarLength(), chunks, -1);
         } finally {
             Files.deleteIfExists(spool);

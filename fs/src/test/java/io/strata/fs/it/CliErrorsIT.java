@@ -47,7 +47,8 @@ class CliErrorsIT {
     void help_onEveryCommand_exitsZero() throws Exception {
         for (List<String> cmd : List.of(List.of("--help"), List.of("mount", "--help"), List.of("umount", "--help"),
                 List.of("status", "--help"), List.of("inspect", "--help"), List.of("copy", "--help"),
-                List.of("cache", "--help"), List.of("cache", "stats", "--help"))) {
+                List.of("cache", "--help"), List.of("cache", "stats", "--help"), List.of("pull", "--help"),
+                List.of("snapshots", "--help"), List.of("snapshots", "rm", "--help"))) {
             StrataCli.Result r = StrataCli.exec(cmd.toArray(String[]::new));
             assertEquals(0, r.exitCode(), cmd + ": " + r.output());
             assertTrue(r.output().contains("Usage:"), cmd + ": " + r.output());
@@ -138,6 +139,20 @@ class CliErrorsIT {
         } finally {
             StrataCli.umountQuietly(mnt);
         }
+    }
+
+    @Test
+    void pull_nonEmptyDirectory_exitsOneBeforeDownloadingAndKeepsItsFiles() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("full"));
+        Files.writeString(dir.resolve("mine"), "keep");
+        Path cache = work.resolve("pull-cache");
+        StrataCli.Result r = StrataCli.exec("pull", "--cache-dir", cache.toString(), image, dir.toString());
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.output().contains(dir + " is not empty"), r.output());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("mine")), files.toList());
+        }
+        assertTrue(Files.notExists(cache.resolve("snapshots/sha256")), "a layer was downloaded for a refused pull");
     }
 
     @Test

@@ -20,6 +20,7 @@ final class TestLayout {
     private final Path dir;
     private final List<String> layerDescriptors = new ArrayList<>();
     private final List<String> diffIds = new ArrayList<>();
+    private final List<Digest> layerDigests = new ArrayList<>();
 
     TestLayout(Path dir) throws IOException {
         this.dir = dir;
@@ -45,8 +46,14 @@ final class TestLayout {
             case ZSTD -> "application/vnd.oci.image.layer.v1.tar+zstd";
         };
         Digest d = putBlob(Files.readAllBytes(blob));
+        layerDigests.add(d);
         layerDescriptors.add("{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + d + "\",\"size\":" + Files.size(blob) + "}");
         return this;
+    }
+
+    /** The blob digests of the layers added so far, bottom first. */
+    List<Digest> layerDigests() {
+        return List.copyOf(layerDigests);
     }
 
     /** Writes config, manifest and index.json under {@code tag}; returns the manifest digest. */

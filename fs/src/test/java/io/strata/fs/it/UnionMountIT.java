@@ -81,6 +81,12 @@ class UnionMountIT {
         assertMountEquals("gnu", List.of(tar), extracted);
     }
 
+    /** Three layers of whiteouts and replacements ({@link #whiteoutLayers}). */
+    @Test
+    void mount_whiteoutsAndReplacements_equalUmociUnpack() throws Exception {
+        assertMountEqualsUmoci("whiteouts", whiteoutLayers(work));
+    }
+
     /*
      * Three layers of whiteouts and replacements:
      *   L1: a/{keep,gone,gonedir/x/y}  b/{old1,old2}  c/file  d(file)  s/inner  hl/{one,two: hardlinks}  f/x
@@ -89,8 +95,7 @@ class UnionMountIT {
      *       .wh.never-existed   f/.wh.x + f/x (whiteout and re-add in one layer)
      *   L3: c/z (dir over file over dir: L1's c/file must not come back)
      */
-    @Test
-    void mount_whiteoutsAndReplacements_equalUmociUnpack() throws Exception {
+    static List<Path> whiteoutLayers(Path work) throws Exception {
         Path l1 = LayerTar.make(work, "l1", "pax", """
                 mkdir -p a/gonedir/x b c s hl f
                 echo keep > a/keep; echo gone > a/gone; echo y > a/gonedir/x/y
@@ -105,7 +110,7 @@ class UnionMountIT {
                 """, List.of("a", "a/.wh.gone", "a/.wh.gonedir", "b", "b/new", "b/.wh..wh..opq", "c", "d", "d/child",
                         "s", "hl", "hl/.wh.two", ".wh.never-existed", "f", "f/.wh.x", "f/x"));
         Path l3 = LayerTar.make(work, "l3", "pax", "mkdir c; echo z > c/z");
-        assertMountEqualsUmoci("whiteouts", List.of(l1, l2, l3));
+        return List.of(l1, l2, l3);
     }
 
     /** Mounts the image of these layers with strata and compares it with umoci's unpack of the same image. */

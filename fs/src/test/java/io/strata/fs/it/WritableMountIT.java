@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code strata mount --writable} against kernel overlayfs as the oracle: the same shell script of the file
  * operations containers do (sed -i, rm -rf and mv of image directories, hardlinks across copy-up, chmod/chown/touch,
- * mkfifo, mknod, symlinks, truncate, append...) runs in a strata writable mount of a two-layer image and in a kernel
+ * mkfifo, mknod, symlinks, truncate, append, user/trusted/security xattrs...) runs in a strata writable mount of a two-layer image and in a kernel
  * {@code overlay} mount whose lower directory is {@code umoci unpack} of the same image; then both trees must be
  * equal file by file ({@link TreeSnapshot}). After an unmount and a remount on the same upper directory the tree
  * is the same again, and {@code upper/} holds the OCI whiteouts the changes imply.
@@ -45,7 +45,8 @@ class WritableMountIT {
      *   etc/{config, motd, secret (1234:1234), owned, timed, mtime-only, xattr-file (user.old)}
      *   usr/share/tree/{f1..f50, sub/deeper/d, sub/link -> f1, sub/hard = f1}
      *   opt/app/ (2755, 1000:1000) lib/libx.so, bin/run (0755)
-     *   hl/a = hl/b (hardlinks)   data/{append (2.6 MB), big, small}   dev/lowerdev (char 1,5)
+     *   hl/a = hl/b (hardlinks)   data/{append (2.6 MB), big, small, sparse (10 MiB, 4 bytes of data)}
+     *   dev/lowerdev (char 1,5)
      *   dangling -> /nonexistent   emptydir/   opaque-me/{o, inner/i}   keep/k   run/
      *   every time 2001-02-03 04:05:06
      * Layer 2: etc/added, keep/.wh.k (deletes keep/k)
@@ -62,6 +63,7 @@ class WritableMountIT {
             chown -R 1000:1000 opt/app; chmod 2755 opt/app; chown 1234:1234 etc/secret
             echo linked > hl/a; ln hl/a hl/b
             seq 1 400000 > data/append; seq 1 100000 > data/big; echo small > data/small
+            truncate -s 10M data/sparse; printf data | dd of=data/sparse bs=1 seek=5000000 conv=notrunc status=none
             mknod dev/lowerdev c 1 5; ln -s /nonexistent dangling
             echo i > opaque-me/inner/i; echo o > opaque-me/o; echo k > keep/k
             find . -exec touch -h -d '2001-02-03 04:05:06' {} +
@@ -79,7 +81,7 @@ class WritableMountIT {
             mv etc/motd etc/motd.moved
             echo more >> hl/a
             ln hl/b hl/c
-            chmod 600 etc/secret
+            chmod 600 etc/secret data/sparse
             chown 4321:8765 etc/owned
             touch -d '2011-11-11 11:11:11' etc/timed
             touch -m -d '2012-12-12 12:12:12' etc/mtime-only
@@ -95,6 +97,8 @@ class WritableMountIT {
             rm -rf opaque-me; mkdir opaque-me; echo new > opaque-me/new
             setfattr -n user.new -v val etc/config
             setfattr -x user.old etc/xattr-file
+            setfattr -n trusted.note -v t etc/secret
+            setfattr -n security.capability -v 0sAQAAAgAgAAAAAAAAAAAAAAAAAAA= etc/owned
             cp -a etc/config etc/config.bak
             dd if=data/append of=data/copy bs=1M conv=fsync status=none
             mv data/copy data/copy2
@@ -163,7 +167,7 @@ class WritableMountIT {
     }
 
     /** The changes as an OCI change set: whiteouts where image entries went, opaque directories where recreated. */
-    private static void assertUpperHasWhiteouts(Path upper) {
+    private static void assertUpperHasWhiteouts(Path upper) throws Exception {
         for (String whiteout : List.of("usr/share/.wh.tree", "opt/.wh.app", "etc/.wh.motd", "dev/.wh.lowerdev",
                 ".wh.dangling", "opaque-me/.wh..wh..opq", "emptydir/.wh..wh..opq")) {
             Path p = upper.resolve(whiteout);
@@ -173,12 +177,13 @@ class WritableMountIT {
                 "etc/.wh.config", "keep/.wh.k", "usr/share/tree/f1", "work")) {
             assertFalse(Files.exists(upper.resolve(absent), LinkOption.NOFOLLOW_LINKS), "unexpected " + absent);
         }
+        // A sparse file is copied up with its holes: 10 MiB long, a few blocks on disk.
+        long blocks = Long.parseLong(Shell.run("stat", "-c", "%b", upper.resolve("data/sparse").toString()).strip());
+        assertTrue(blocks < 1024, "data/sparse takes " + blocks + " blocks of 512 bytes in upper/");
         // Only what changed: usr/ and usr/share/ are there to hold the whiteout, nothing else of the image is.
         try (var share = Files.list(upper.resolve("usr/share")); var usr = Files.list(upper.resolve("usr"))) {
             assertEquals(List.of(".wh.tree"), share.map(p -> p.getFileName().toString()).toList());
             assertEquals(List.of("share"), usr.map(p -> p.getFileName().toString()).toList());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -271,6 +271,7 @@ class OverlayTest {
         try {
             assertTrue(rw.isUpper());
             assertEquals(0, Files.size(f.upper("hello.txt")));
+            assertEquals(0, f.lowerBytesRead.get(), "O_TRUNC copied content up");
             Pointer buf = Memory.allocateDirect(Libc.RUNTIME, 64);
             int n = FuseReplies.readNode(f.overlay.content(), ro.lower(), buf, 64, 0);
             byte[] got = new byte[n];

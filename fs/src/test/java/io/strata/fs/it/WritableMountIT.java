@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code strata mount --writable} against kernel overlayfs as the oracle: the same shell script of the file
  * operations containers do (sed -i, rm -rf and mv of image directories, hardlinks across copy-up, chmod/chown/touch,
- * mkfifo, mknod, symlinks, truncate, append, user/trusted/security xattrs...) runs in a strata writable mount of a two-layer image and in a kernel
+ * mkfifo, mknod, symlinks, truncate, append, user/trusted/security xattrs, files unlinked while open...) runs in a strata writable mount of a two-layer image and in a kernel
  * {@code overlay} mount whose lower directory is {@code umoci unpack} of the same image; then both trees must be
  * equal file by file ({@link TreeSnapshot}). After an unmount and a remount on the same upper directory the tree
  * is the same again, and {@code upper/} holds the OCI whiteouts the changes imply.
@@ -104,6 +104,9 @@ class WritableMountIT {
             mv data/copy data/copy2
             echo k2 > keep/k
             cat etc/config hl/a hl/b > /dev/null
+            python3 -c 'import os, tempfile; f = tempfile.TemporaryFile(dir="run"); f.write(b"x" * 10); f.flush(); \
+                assert os.fstat(f.fileno()).st_size == 10'
+            exec 3<etc/added; rm etc/added; cat <&3 >/dev/null; exec 3<&-
             """;
 
     @BeforeAll

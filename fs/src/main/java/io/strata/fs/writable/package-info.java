@@ -42,9 +42,9 @@
  *       be renamed.</li>
  *   <li>A file opened read-only before it was copied up keeps reading the lower content. A file unlinked while
  *       open stays readable, writable and statable through its descriptors and leaves nothing in {@code upper/}
- *       ({@link io.strata.fs.writable.HiddenFiles}; a rename by the user to a {@code .fuse_hidden*} name is taken
+ *       ({@code HiddenFiles}; a rename by the user to a {@code .fuse_hidden*} name is taken
  *       for libfuse's and unlinks the file).</li>
- *   <li>Inode numbers: see {@link io.strata.fs.writable.Overlay}; the same upper directory shows the same
+ *   <li>Inode numbers: see {@code Overlay}; the same upper directory shows the same
  *       numbers after a remount.</li>
  *   <li>Durability: data is written straight to the upper files; a killed mount loses nothing the kernel had
  *       accepted, a host crash loses what was not fsynced. Every namespace change keeps {@code upper/} a valid

@@ -74,12 +74,14 @@ public record MountOptions(boolean allowOther, boolean debug, Duration readyTime
      * A writable mount: names and misses may still be cached long (they change only through this mount, and the
      * kernel updates its dentries on each create, unlink and rename), attributes only briefly (see
      * {@link #WRITABLE_ATTR_SECONDS}); {@code auto_cache} instead of {@code kernel_cache} keeps a file's pages only
-     * while its size and mtime are unchanged; {@code big_writes} for 128 KiB writes; {@code hard_remove} so that
-     * unlinking an open file removes it rather than renaming it to {@code .fuse_hidden*} in the upper directory.
+     * while its size and mtime are unchanged; {@code big_writes} for 128 KiB writes; no {@code hard_remove}: with it
+     * libfuse 2 forgets the path of a file unlinked while open and fails its fstat with ENOENT (the filesystem
+     * serves libfuse's {@code .fuse_hidden*} renames in memory instead); {@code atomic_o_trunc} so that {@code open(O_TRUNC)} of an image file copies up no content (else the kernel
+     * opens it for writing, which copies the whole file, and truncates it afterwards).
      */
     private List<String> writableArgs() {
         List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "default_permissions", "auto_cache", "use_ino",
-                "big_writes", "max_write=131072", "hard_remove", "fsname=strata", "subtype=strata",
+                "big_writes", "max_write=131072", "atomic_o_trunc", "fsname=strata", "subtype=strata",
                 "entry_timeout=" + CACHE_SECONDS, "negative_timeout=" + CACHE_SECONDS,
                 "attr_timeout=" + WRITABLE_ATTR_SECONDS));
         if (allowOther) {

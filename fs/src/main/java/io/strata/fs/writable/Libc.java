@@ -41,6 +41,7 @@ public interface Libc { // public only because jnr-ffi implements it from its ow
     int O_NOATIME = 01000000;
     int O_CLOEXEC = 02000000;
     int O_SYNC = 04010000;
+    int O_PATH = 010000000;
 
     /** The bound library: one per process. */
     Libc INSTANCE = LibraryLoader.create(Libc.class).load("c");

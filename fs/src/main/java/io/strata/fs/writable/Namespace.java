@@ -27,13 +27,16 @@ final class Namespace {
     private final UpperTree tree;
     private final MergedView view;
     private final CopyUp copyUp;
+    private final HiddenFiles hidden;
     private final ReadWriteLock lock;
 
-    Namespace(UpperDirectory dir, UpperTree tree, MergedView view, CopyUp copyUp, ReadWriteLock lock) {
+    Namespace(UpperDirectory dir, UpperTree tree, MergedView view, CopyUp copyUp, HiddenFiles hidden,
+              ReadWriteLock lock) {
         this.dir = dir;
         this.tree = tree;
         this.view = view;
         this.copyUp = copyUp;
+        this.hidden = hidden;
         this.lock = lock;
     }
 
@@ -153,23 +156,49 @@ final class Namespace {
     void unlink(String path) throws IOException {
         lock.writeLock().lock();
         try {
-            Resolved r = view.resolve(path);
-            if (r == null) {
-                throw Errors.noEntry(path);
+            if (hidden.remove(path)) {
+                return; // libfuse's last close of a file unlinked while open: it is gone already
             }
-            if (r.isDirectory()) {
-                throw Errors.isDirectory(path);
-            }
-            if (r.lower() != null) {
-                writeWhiteout(r.parent(), r.name());
-            }
-            if (r.inUpper()) {
-                HostFs.unlink(tree.host(path));
-                tree.dir(r.parent()).entries.remove(r.name());
-            }
+            unlinkLocked(path);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    private void unlinkLocked(String path) throws IOException {
+        Resolved r = view.resolve(path);
+        if (r == null) {
+            throw Errors.noEntry(path);
+        }
+        if (r.isDirectory()) {
+            throw Errors.isDirectory(path);
+        }
+        if (r.lower() != null) {
+            writeWhiteout(r.parent(), r.name());
+        }
+        if (r.inUpper()) {
+            HostFs.unlink(tree.host(path));
+            tree.dir(r.parent()).entries.remove(r.name());
+        }
+    }
+
+    /** libfuse hides the open file {@code path} as {@code hiddenPath} ({@link HiddenFiles}): unlink it for real. */
+    private void hide(String path, String hiddenPath) throws IOException {
+        Resolved r = view.resolve(path);
+        if (r == null) {
+            throw Errors.noEntry(path);
+        }
+        if (r.isDirectory()) {
+            throw Errors.isDirectory(path);
+        }
+        int fd = r.inUpper() ? HostFs.open(tree.host(path), Libc.O_PATH | Libc.O_NOFOLLOW, 0) : -1;
+        try {
+            unlinkLocked(path);
+        } catch (IOException | RuntimeException e) {
+            HostFs.closeQuietly(fd);
+            throw e;
+        }
+        hidden.put(hiddenPath, new HiddenFiles.Hidden(fd, r.inUpper() ? null : r.lower()));
     }
 
     void rmdir(String path) throws IOException {
@@ -215,6 +244,10 @@ final class Namespace {
 
     /** Renames under the write lock; false when {@code from} is a lower file that must be copied up first. */
     private boolean renameLocked(String from, String to) throws IOException {
+        if (HiddenFiles.isHiddenName(to) && !HiddenFiles.isHiddenName(from)) {
+            hide(from, to);
+            return true;
+        }
         Resolved src = view.resolve(from);
         if (src == null) {
             throw Errors.noEntry(from);

@@ -37,6 +37,7 @@ final class Overlay {
     private final MergedView view;
     private final ContentReader content;
     private final CopyUp copyUp;
+    private final HiddenFiles hidden = new HiddenFiles();
     private final Namespace namespace;
 
     private Overlay(MergedTree lower, ContentReader content, UpperDirectory dir) {
@@ -45,7 +46,7 @@ final class Overlay {
         this.view = new MergedView(lower.root(), tree);
         this.content = content;
         this.copyUp = new CopyUp(dir, tree, view, content, lock);
-        this.namespace = new Namespace(dir, tree, view, copyUp, lock);
+        this.namespace = new Namespace(dir, tree, view, copyUp, hidden, lock);
     }
 
     /** The merged tree of {@code dir}'s {@code upper/} over {@code lower}; makes {@code upper/} on first use. */
@@ -84,6 +85,15 @@ final class Overlay {
 
     /** Fills {@code st} for {@code path}. */
     void stat(String path, FileStat st) throws IOException {
+        HiddenFiles.Hidden h = hidden.get(path);
+        if (h != null) {
+            if (h.fd() >= 0) {
+                fstat(h.fd(), st);
+            } else {
+                FileStats.fill(st, h.lower());
+            }
+            return;
+        }
         lock.readLock().lock();
         try {
             Resolved r = view.resolve(path);
@@ -178,6 +188,17 @@ final class Overlay {
     HandleTable.Handle open(String path, int flags) throws IOException {
         int hostFlags = (flags & OPEN_FLAGS) | Libc.O_NOFOLLOW;
         boolean writes = (flags & Libc.O_ACCMODE) != Libc.O_RDONLY || (flags & Libc.O_TRUNC) != 0;
+        HiddenFiles.Hidden h = hidden.get(path);
+        if (h != null) { // reopened through /proc/PID/fd after it was unlinked
+            if (h.fd() >= 0) {
+                return new HandleTable.Handle(HostFs.open(h.procPath(), hostFlags & ~Libc.O_NOFOLLOW, 0), null, path);
+            }
+            if (writes) {
+                throw Errors.of(Errno.ENOENT, "/" + path + " is an image file deleted while open: it has no name"
+                        + " left to be copied up to for writing");
+            }
+            return new HandleTable.Handle(-1, h.lower(), path);
+        }
         if (writes) {
             return withUpper(path, (flags & Libc.O_TRUNC) == 0,
                     (host, r) -> new HandleTable.Handle(HostFs.open(host, hostFlags, 0), null, path));
@@ -195,6 +216,11 @@ final class Overlay {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** Releases what the mount holds for files unlinked while open (the mount is going away). */
+    void closeHidden() {
+        hidden.closeAll();
     }
 
     /** Reads a lower file's content. */

@@ -28,10 +28,10 @@ import ru.serce.jnrfuse.struct.Timespec;
  * description for its format and semantics). Thin: each libfuse request becomes one call of the merged tree, and
  * this is the only place where an exception becomes an errno; nothing escapes into libfuse's threads.
  *
- * <p>libfuse 2 is asked for two things jnr-fuse does not expose: {@code flag_nullpath_ok} (reads, writes and
- * fstat of a file unlinked while open arrive without a path, served by the descriptor; the mount uses
- * {@code hard_remove}) and {@code flag_utime_omit_ok} (so {@code touch -m} reaches the filesystem with
- * {@code UTIME_OMIT} for the access time instead of being dropped).
+ * <p>libfuse 2 is asked for two things jnr-fuse does not expose: {@code flag_nullpath_ok} (a request on an open
+ * file may come without a path; it is served by the descriptor) and {@code flag_utime_omit_ok} (so
+ * {@code touch -m} reaches the filesystem with {@code UTIME_OMIT} for the access time instead of being dropped).
+ * A file unlinked while open is renamed by libfuse to a hidden name: see {@link HiddenFiles}.
  */
 public final class WritableFs extends FuseStubFS implements FuseFilesystem {
 
@@ -101,6 +101,7 @@ public final class WritableFs extends FuseStubFS implements FuseFilesystem {
     @Override
     public void destroy(Pointer initResult) {
         handles.closeAll();
+        overlay.closeHidden();
     }
 
     /** The path relative to the mount root ("usr/bin"; "" for the root); null stays null (an unlinked open file). */

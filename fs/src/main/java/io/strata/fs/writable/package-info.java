@@ -40,8 +40,11 @@
  *   <li>Renaming a directory that has content in the lower layers fails with EXDEV ({@code mv} then copies and
  *       deletes, as on overlayfs without {@code redirect_dir}); directories made in the mount and all files can
  *       be renamed.</li>
- *   <li>A file opened read-only before it was copied up keeps reading the lower content.</li>
- *   <li>Inode numbers: see {@link io.strata.fs.writable.Overlay}; the same upper directory shows the same
+ *   <li>A file opened read-only before it was copied up keeps reading the lower content. A file unlinked while
+ *       open stays readable, writable and statable through its descriptors and leaves nothing in {@code upper/}
+ *       ({@code HiddenFiles}; a rename by the user to a {@code .fuse_hidden*} name is taken
+ *       for libfuse's and unlinks the file).</li>
+ *   <li>Inode numbers: see {@code Overlay}; the same upper directory shows the same
  *       numbers after a remount.</li>
  *   <li>Durability: data is written straight to the upper files; a killed mount loses nothing the kernel had
  *       accepted, a host crash loses what was not fsynced. Every namespace change keeps {@code upper/} a valid
@@ -56,6 +59,7 @@
  * (the format on disk), {@code UpperTree}/{@code DirState} (what {@code upper/} holds, loaded lazily),
  * {@code MergedView} (lookup and listing by the OCI rules), {@code CopyUp}, {@code Namespace} (create, remove,
  * rename, whiteouts), {@code Overlay} (the merged tree the adapter calls), {@code HandleTable} (open files),
+ * {@code HiddenFiles} (files unlinked while open),
  * {@link io.strata.fs.writable.WritableFs} (the FUSE adapter), {@code HostFs}/{@code Libc} (the host calls).
  */
 package io.strata.fs.writable;

@@ -271,6 +271,7 @@ class OverlayTest {
         try {
             assertTrue(rw.isUpper());
             assertEquals(0, Files.size(f.upper("hello.txt")));
+            assertEquals(0, f.lowerBytesRead.get(), "O_TRUNC copied content up");
             Pointer buf = Memory.allocateDirect(Libc.RUNTIME, 64);
             int n = FuseReplies.readNode(f.overlay.content(), ro.lower(), buf, 64, 0);
             byte[] got = new byte[n];
@@ -325,6 +326,28 @@ class OverlayTest {
     private void touchNothing(String path) throws IOException {
         long omit = (1L << 30) - 2;
         f.overlay.utimens(path, 0, omit, 0, omit);
+    }
+
+    @Test
+    void unlinkWhileOpen_libfuseHiddenName_statableUnlistedAndGoneAfterLastClose() throws IOException {
+        // What libfuse 2 does when an open file is unlinked: rename it to a hidden name, unlink that at last close.
+        HostFs.closeQuietly(f.ns().create("sticky/tmp", 0600, Libc.O_RDWR, USER));
+        Files.writeString(f.upper("sticky/tmp"), "12345");
+        f.ns().rename("sticky/tmp", "sticky/.fuse_hidden0000000200000001");
+        f.ns().rename("hello.txt", ".fuse_hidden0000000300000002");
+
+        assertEquals(5, f.stat("sticky/.fuse_hidden0000000200000001").st_size.longValue());
+        assertEquals(12, f.stat(".fuse_hidden0000000300000002").st_size.longValue());
+        assertEquals(List.of(), f.list("sticky"));
+        assertFalse(f.list("").contains("hello.txt") || f.list("").contains(".fuse_hidden0000000300000002"));
+        try (var sticky = Files.list(f.upper("sticky"))) {
+            assertEquals(List.of(), sticky.toList()); // unlinked for real: nothing of it can stay in the change set
+        }
+        assertTrue(Files.exists(f.upper(".wh.hello.txt")));
+
+        f.ns().unlink("sticky/.fuse_hidden0000000200000001");
+        f.ns().unlink(".fuse_hidden0000000300000002");
+        assertErrno(Errno.ENOENT, () -> f.stat("sticky/.fuse_hidden0000000200000001"));
     }
 
     @Test

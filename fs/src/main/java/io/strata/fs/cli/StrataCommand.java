@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Mount OCI container images as directories without downloading them first.",
         subcommands = {MountCommand.class, UmountCommand.class, StatusCommand.class, InspectCommand.class,
-                CopyCommand.class, ConvertCommand.class, CommitCommand.class, IndexCommand.class, RecordCommand.class,
+                CopyCommand.class, ConvertCommand.class, CommitCommand.class, BuildCommand.class, IndexCommand.class, RecordCommand.class,
                 CacheCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = StrataCommand.USAGE, exitCodeOnExecutionException = StrataCommand.RUNTIME_ERROR)
 public final class StrataCommand implements Runnable {

@@ -74,8 +74,8 @@ final class BuildCommand implements Callable<Integer> {
         Builder.Result r = Builder.build(file, options, store, cacheFlags::openChunks, new Log(System.out));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         PrintStream out = System.out;
-        out.printf("built %s in %.1f s: %d of %d steps cached, %d layers on the base%n", r.manifestDigest(),
-                millis / 1000.0, r.cached(), r.steps() - 1, r.layersAdded());
+        out.printf("built %s in %.1f s: %d of %d steps cached, %s on the base%n", r.manifestDigest(),
+                millis / 1000.0, r.cached(), r.steps() - 1, layers(r.layersAdded()));
         if (r.baseSize() > 0) {
             out.printf("base fetched %s of %s (%s; %d of %d bytes) by %d mounts%n", Sizes.human(r.baseBytesFetched()),
                     Sizes.human(r.baseSize()), Sizes.percent(r.baseBytesFetched(), r.baseSize()), r.baseBytesFetched(),
@@ -94,6 +94,10 @@ final class BuildCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String layers(int n) {
+        return n + (n == 1 ? " layer" : " layers");
+    }
+
     /** The step log, as {@code STEP 2/5: RUN ...} and {@code --> ...} lines. */
     private record Log(PrintStream out) implements BuildLog {
         @Override
@@ -104,7 +108,7 @@ final class BuildCommand implements Callable<Integer> {
         @Override
         public void base(ResolvedImage base, long size) {
             out.printf("--> %s%n", base.layers().isEmpty() && size == 0 ? "scratch" : base.ref() + "@"
-                    + base.manifestDigest().shortForm() + " (" + base.layers().size() + " layers, "
+                    + base.manifestDigest().shortForm() + " (" + layers(base.layers().size()) + ", "
                     + Sizes.human(size) + ")");
         }
 

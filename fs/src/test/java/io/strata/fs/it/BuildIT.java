@@ -186,6 +186,27 @@ class BuildIT {
         assertEquals(2, missing.exitCode(), "nothing is pushed when a step fails: " + missing.output());
     }
 
+    @Test
+    void build_runAsNonRoot_refusedSayingWhy() throws Exception {
+        Path dir = Files.createTempDirectory("strata-build-nonroot"); // @TempDir is 0700: nobody could not enter
+        try {
+            Shell.run("chmod", "755", dir.toString());
+            Path context = Files.createDirectories(dir.resolve("context"));
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\nRUN true\n");
+            Path cache = Files.createDirectories(dir.resolve("cache"));
+            Shell.run("chown", "nobody", cache.toString());
+            List<String> command = new java.util.ArrayList<>(List.of("runuser", "-u", "nobody", "--", "env",
+                    "HOME=/tmp"));
+            command.addAll(StrataCli.command("build", "--cache-dir", cache.toString(), context.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(2, p.waitFor(), out);
+            assertTrue(out.contains(":2: RUN needs root"), out);
+        } finally {
+            Shell.run("rm", "-rf", dir.toString());
+        }
+    }
+
     private String build(Path context, String target) throws Exception {
         return StrataCli.runWithEnv(EPOCH, "build", "--cache-dir", cache().toString(), "-f",
                 context.resolve("Dockerfile").toString(), "-t", target, context.toString());

@@ -5,6 +5,7 @@ import io.strata.cache.chunk.CacheConfig;
 import io.strata.cache.chunk.CacheStats;
 import io.strata.cache.chunk.ChunkCaches;
 import io.strata.fetcher.layer.LayerOpener;
+import io.strata.fs.build.Builder;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -90,14 +91,15 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove every chunk (statistics are kept).")
+    @Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove every chunk, layer index and strata build layer cache entry (statistics are kept).")
     static final class Clear extends Action {
         @Override
         String run(CacheAdmin admin) throws Exception {
             CacheAdmin.PruneResult r = admin.clear();
             int indexes = cacheFlags.open().deleteAll(LayerOpener.INDEXES);
-            return String.format(Locale.ROOT, "removed %d chunks (%s) and %d layer indexes%n", r.removedEntries(),
-                    Sizes.human(r.removedBytes()), indexes);
+            int steps = Builder.clearCache(cacheFlags.directory());
+            return String.format(Locale.ROOT, "removed %d chunks (%s), %d layer indexes and %d build steps%n",
+                    r.removedEntries(), Sizes.human(r.removedBytes()), indexes, steps);
         }
     }
 }

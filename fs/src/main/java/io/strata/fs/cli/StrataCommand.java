@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Mount OCI container images as directories without downloading them first.",
         subcommands = {MountCommand.class, UmountCommand.class, StatusCommand.class, InspectCommand.class,
                 CopyCommand.class, PullCommand.class, SnapshotsCommand.class, ConvertCommand.class, CommitCommand.class,
-                IndexCommand.class, RecordCommand.class, CacheCommand.class, ServiceCommand.class,
+                BuildCommand.class, IndexCommand.class, RecordCommand.class, CacheCommand.class, ServiceCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = StrataCommand.USAGE, exitCodeOnExecutionException = StrataCommand.RUNTIME_ERROR)
 public final class StrataCommand implements Runnable {

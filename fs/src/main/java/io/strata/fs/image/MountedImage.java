@@ -90,13 +90,31 @@ public final class MountedImage implements AutoCloseable {
             chunks.close();
             throw e;
         }
+        ResolvedImage image;
         try {
-            ResolvedImage image = ImageResolver.resolve(source, ref, options.platform());
+            image = ImageResolver.resolve(source, ref, options.platform());
             log.info("resolved {} to manifest {} ({} layers)", ref, image.manifestDigest(), image.layers().size());
             if (trustPublishedIndex) {
                 // Before the layers are opened: it makes gzip layers lazy on a host that never fetched them.
                 PublishedIndex.importInto(source, image, store);
             }
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            chunks.close();
+            throw e;
+        }
+        return open(image, source, store, chunks);
+    }
+
+    /**
+     * Opens the layers of an image resolved already, read from {@code source} (indexes kept in {@code store},
+     * content in {@code chunks}), and builds the union: how {@code strata build} mounts an image that exists only as
+     * a base in a registry plus layers on this host. The mounted image owns {@code source} and {@code chunks} from
+     * here on and closes them.
+     */
+    public static MountedImage open(ResolvedImage image, BlobSource source, FileStore store, ChunkCache chunks)
+            throws IOException {
+        try {
             List<OpenedLayer> layers = openLayers(image, new LayerOpener(source, store, chunks, LAZY_FORMATS));
             List<LayerIndex> indexes = layers.stream().map(OpenedLayer::index).toList();
             long t0 = System.nanoTime();
@@ -105,7 +123,7 @@ public final class MountedImage implements AutoCloseable {
                 union = UnionView.build(indexes);
             } catch (IllegalArgumentException e) {
                 // A layer the union cannot take (a hardlink to nothing, a path through a file...): the image's fault.
-                throw new IOException("the layers of " + ref + " cannot be merged: " + e.getMessage(), e);
+                throw new IOException("the layers of " + image.ref() + " cannot be merged: " + e.getMessage(), e);
             }
             log.info("merged {} layers into {} inodes in {} ms", layers.size(), union.nodeCount(),
                     (System.nanoTime() - t0) / 1_000_000);

@@ -13,10 +13,42 @@ final class DebootstrapImage {
     private DebootstrapImage() {
     }
 
+    /** Where built fixtures are kept between runs. */
+    static Path cacheDir() {
+        String env = System.getenv("STRATA_TEST_CACHE");
+        return Path.of(env != null && !env.isBlank() ? env : "/var/cache/strata-test");
+    }
+
+    /**
+     * An OCI layout holding the rootfs as one eStargz layer, tagged {@code base} (made by umoci, converted by
+     * {@code strata convert}: about half a minute, once; kept next to the tar).
+     */
+    static synchronized Path estargzLayout() throws IOException, InterruptedException {
+        Path layout = cacheDir().resolve("debootstrap-bookworm-minbase-estargz");
+        if (Files.isRegularFile(layout.resolve("index.json"))) {
+            return layout;
+        }
+        Path tar = rootfsTar();
+        Path work = Files.createTempDirectory(cacheDir(), "estargz");
+        Path partial = cacheDir().resolve(layout.getFileName() + ".part");
+        try {
+            String gzip = work.resolve("gzip").toString();
+            Shell.run("umoci", "init", "--layout", gzip);
+            Shell.run("umoci", "new", "--image", gzip + ":base");
+            Shell.run("umoci", "raw", "add-layer", "--image", gzip + ":base", tar.toString());
+            Shell.run("rm", "-rf", partial.toString());
+            StrataCli.run("convert", "--cache-dir", work.resolve("cache").toString(), "oci:" + gzip + ":base",
+                    "oci:" + partial + ":base");
+            Files.move(partial, layout);
+            return layout;
+        } finally {
+            Shell.run("rm", "-rf", work.toString(), partial.toString());
+        }
+    }
+
     /** The rootfs tar (uncompressed, numeric owners, xattrs), built on first use. */
     static synchronized Path rootfsTar() throws IOException, InterruptedException {
-        String env = System.getenv("STRATA_TEST_CACHE");
-        Path cache = Path.of(env != null && !env.isBlank() ? env : "/var/cache/strata-test");
+        Path cache = cacheDir();
         Path tar = cache.resolve("debootstrap-bookworm-minbase.tar");
         if (Files.isRegularFile(tar)) {
             return tar;

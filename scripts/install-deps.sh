@@ -18,6 +18,9 @@ needs=(
   "zstd:zstd"
   "tar:tar"
   "runuser:util-linux"
+  "unshare:util-linux"
+  "fc-list:fontconfig"
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
 )
 
 missing=()

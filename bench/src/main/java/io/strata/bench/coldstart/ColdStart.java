@@ -45,7 +45,6 @@ final class ColdStart {
         Files.createDirectories(plan.workDir());
         Proc proc = new Proc(plan.workDir().resolve("tmp"), Map.of("LC_ALL", "C.UTF-8"));
         StrataCli strata = new StrataCli(proc, plan.classPath());
-        strata.check("--version");
         if (plan.service() && !strata.knows("service")) {
             throw new IOException("--service: this strata has no 'service' command (strata service --help fails);"
                     + " the resident mount service is not in this build yet. Run without --service.");
@@ -86,6 +85,10 @@ final class ColdStart {
                 image.workloads().forEach(w -> workloads.put(w.name(), w.description()));
                 imageInfo.add(new ColdStartResults.Image(image.name(), image.description(), image.source(),
                         published.layers(), published.layerBytes(), workloads, published.profileFiles()));
+                for (Mode mode : plan.modes()) {
+                    mode.prepareImage(new RunContext(strata, proc, linkHost, registry.host(), published,
+                            image.workloads().get(0), imageDir, plan.workDir().resolve("mnt"), plan.service()));
+                }
                 int total = plan.repetitions() * image.workloads().size() * plan.modes().size();
                 for (int rep = 1; rep <= plan.repetitions(); rep++) {
                     for (Workload w : image.workloads()) {

@@ -21,6 +21,13 @@ interface Mode {
     Set<Format> needs();
 
     /**
+     * Prepares what every run of this mode on {@code context}'s image shares, untimed, once per image before its
+     * first run (e.g. fills a warm cache).
+     */
+    default void prepareImage(RunContext context) throws IOException {
+    }
+
+    /**
      * Prepares one run, untimed (clears or fills caches, starts what must be resident): the returned session's
      * {@link Session#start()} is what the benchmark times as pull/mount.
      */

@@ -3,6 +3,9 @@ package io.strata.bench.coldstart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,15 +62,15 @@ final class Publisher {
         String plain = p.ref(host, Format.PLAIN, null);
         step("push " + image.source() + " as " + plain);
         strata.check("copy", image.source(), plain);
-        JsonNode inspect = new ObjectMapper().readTree(strata.check("inspect", "--json", plain).output());
+        JsonNode manifest = manifest(plain);
         long bytes = 0;
         int layers = 0;
-        for (JsonNode layer : inspect.path("layers")) {
+        for (JsonNode layer : manifest.path("layers")) {
             bytes += layer.path("size").asLong();
             layers++;
         }
         if (layers == 0) {
-            throw new IOException("strata inspect found no layers in " + plain);
+            throw new IOException("the manifest of " + plain + " lists no layers");
         }
         if (formats.contains(Format.INDEXED)) {
             step("publish a lazy index next to it (strata index)");
@@ -82,8 +85,8 @@ final class Publisher {
             for (Workload w : image.workloads()) {
                 Path profile = workDir.resolve("profile-" + w.name());
                 step("record what " + w.name() + " opens (strata record), convert with those files first");
-                List<String> record = new ArrayList<>(List.of("record", "--cache-dir",
-                        workDir.resolve("record-cache").toString(), "-o", profile.toString(), plain, "--"));
+                List<String> record = new ArrayList<>(List.of("record", "--cache-dir", cache, "-o",
+                        profile.toString(), plain, "--"));
                 record.addAll(w.recordCommand());
                 Proc.Result r = strata.run(record.toArray(String[]::new));
                 if (!r.ok() || !w.accepts(r.output())) {
@@ -96,6 +99,24 @@ final class Publisher {
             }
         }
         return new Published(p.repository(), bytes, layers, profiles);
+    }
+
+    /** The plain image's manifest, straight from the registry (strata copy pushed one manifest, not an index). */
+    private static JsonNode manifest(String ref) throws IOException {
+        int slash = ref.indexOf('/');
+        int colon = ref.lastIndexOf(':');
+        URI uri = URI.create("http://" + ref.substring(0, slash) + "/v2/" + ref.substring(slash + 1, colon)
+                + "/manifests/" + ref.substring(colon + 1));
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setRequestProperty("Accept", "application/vnd.oci.image.manifest.v1+json,"
+                + " application/vnd.docker.distribution.manifest.v2+json");
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout(60_000);
+        try (InputStream in = c.getInputStream()) {
+            return new ObjectMapper().readTree(in);
+        } finally {
+            c.disconnect();
+        }
     }
 
     private void step(String what) {

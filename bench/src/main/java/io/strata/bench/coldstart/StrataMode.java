@@ -44,20 +44,23 @@ record StrataMode(String name, String description, Format format, Cache cache) i
     }
 
     @Override
+    public void prepareImage(RunContext ctx) throws IOException {
+        if (cache != Cache.COLD) {
+            fill(ctx, cacheDir(ctx));
+        }
+    }
+
+    @Override
     public Session open(RunContext ctx) throws IOException {
-        Path cacheDir = ctx.workDir().resolve("cache-" + switch (cache) {
-            case COLD -> name;
-            case WARM -> "warm";
-            case KEPT_INDEX -> "kept-index";
-        });
+        Path cacheDir = cacheDir(ctx);
         switch (cache) {
             case COLD -> {
                 ImageBuilder.deleteTree(cacheDir);
                 Files.createDirectories(cacheDir);
             }
-            case WARM -> fillOnce(ctx, cacheDir);
+            case WARM -> requireFilled(cacheDir);
             case KEPT_INDEX -> {
-                fillOnce(ctx, cacheDir);
+                requireFilled(cacheDir);
                 ctx.strata().check("cache", "prune", "--max-size", "0", "--cache-dir", cacheDir.toString());
             }
         }
@@ -96,11 +99,16 @@ record StrataMode(String name, String description, Format format, Cache cache) i
         };
     }
 
-    /** Mounts the plain image once with an empty cache (from the registry directly: untimed) and unmounts it. */
-    private static void fillOnce(RunContext ctx, Path cacheDir) throws IOException {
-        if (Files.exists(cacheDir.resolve(FILLED))) {
-            return;
-        }
+    private Path cacheDir(RunContext ctx) {
+        return ctx.workDir().resolve("cache-" + switch (cache) {
+            case COLD -> name;
+            case WARM -> "warm";
+            case KEPT_INDEX -> "kept-index";
+        });
+    }
+
+    /** Mounts the plain image with an empty cache (from the registry directly: untimed) and unmounts it. */
+    private static void fill(RunContext ctx, Path cacheDir) throws IOException {
         ImageBuilder.deleteTree(cacheDir);
         Files.createDirectories(cacheDir);
         Files.createDirectories(ctx.mountpoint());
@@ -108,6 +116,12 @@ record StrataMode(String name, String description, Format format, Cache cache) i
                 ctx.image().ref(ctx.directHost(), Format.PLAIN, ctx.workload()), ctx.mountpoint().toString());
         unmount(ctx);
         Files.createFile(cacheDir.resolve(FILLED));
+    }
+
+    private void requireFilled(Path cacheDir) {
+        if (!Files.exists(cacheDir.resolve(FILLED))) {
+            throw new IllegalStateException("mode " + name + " runs before its cache was filled (prepareImage)");
+        }
     }
 
     /** {@code strata umount}; if that fails, a lazy unmount so that no mount outlives the benchmark. */

@@ -42,7 +42,7 @@ public record Machine(int cpus, String cpuModel, long memoryBytes, String kernel
     }
 
     /** The load averages now, e.g. {@code 0.52 0.31 0.20}: the first three fields of /proc/loadavg. */
-    static String currentLoadAverage() {
+    public static String currentLoadAverage() {
         List<String> lines = procLines("/proc/loadavg");
         if (lines.isEmpty()) {
             return UNKNOWN;

@@ -114,7 +114,8 @@ final class ColdStart {
                 .map(m -> new ColdStartResults.ModeInfo(m.name(), m.description())).toList();
         Map<String, Long> sizes = new LinkedHashMap<>();
         imageInfo.forEach(i -> sizes.put(i.name(), i.layerBytes()));
-        return new ColdStartResults(plan.command(), started.toString(), (System.nanoTime() - t0) / 1e9, machine, link,
+        return new ColdStartResults(plan.command(), started.toString(), (System.nanoTime() - t0) / 1e9, machine,
+                Machine.currentLoadAverage(), link,
                 plan.service(), imageInfo, modes, runs, Summary.of(runs, sizes));
     }
 

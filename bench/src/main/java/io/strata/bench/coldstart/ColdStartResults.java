@@ -13,7 +13,9 @@ import java.util.Map;
  * @param command  the command line that reproduces the run
  * @param started  ISO-8601 time the run started
  * @param seconds  how long the whole benchmark took
- * @param machine  the machine
+ * @param machine  the machine (with the load average when the benchmark started)
+ * @param loadAverageAtEnd the 1/5/15-minute load averages when it ended: other work on the machine is the first
+ *                 suspect of a wide min–max
  * @param link     the emulated link, or null without one
  * @param service  whether strata mounts were served by {@code strata service}
  * @param images   the images under test
@@ -21,7 +23,8 @@ import java.util.Map;
  * @param runs     every run, in the order they ran
  * @param summary  per image × workload × mode
  */
-record ColdStartResults(String command, String started, double seconds, Machine machine, Link link, boolean service,
+record ColdStartResults(String command, String started, double seconds, Machine machine, String loadAverageAtEnd,
+                        Link link, boolean service,
                         List<Image> images, List<ModeInfo> modes, List<RunResult> runs, List<Summary> summary) {
 
     ColdStartResults {

@@ -19,7 +19,8 @@ final class MarkdownReport {
         StringBuilder sb = new StringBuilder("# Cold start: pull/mount + run, side by side\n\n");
         sb.append("Reproduce: `").append(r.command()).append("`  \n");
         sb.append("Started ").append(r.started()).append(", took ").append(fmt("%.0f", r.seconds())).append(" s. ");
-        sb.append("Medians of the successful repetitions (min–max in the total column); bytes and requests are the"
+        sb.append("Medians of the successful repetitions, each column its own (so pull/mount + run need not add up to"
+                + " the total), min–max of the totals; bytes and requests are the"
                 + " registry's responses during the run (bodies only), the same count for every mode; \"% of image\""
                 + " is of the plain image's compressed layers. Every run starts with the page cache dropped"
                 + " (`sync; echo 3 > /proc/sys/vm/drop_caches`).\n\n");
@@ -65,7 +66,7 @@ final class MarkdownReport {
                 : ".\n");
         sb.append("Workloads run in `chroot` of the tree; those that need /proc (java) in `unshare --mount --pid"
                 + " --fork --mount-proc=ROOT/proc chroot ROOT ...`.\n\n");
-        sb.append(machineText(r.machine()));
+        sb.append(machineText(r.machine(), r.loadAverageAtEnd()));
         List<RunResult> failed = r.runs().stream().filter(x -> !x.ok()).toList();
         if (!failed.isEmpty()) {
             sb.append("\n## Failed runs\n\n");
@@ -87,7 +88,7 @@ final class MarkdownReport {
                 + ".";
     }
 
-    private static String machineText(Machine m) {
+    private static String machineText(Machine m, String loadAtEnd) {
         return "## Machine\n\n| | |\n|---|---|\n"
                 + "| CPUs (nproc) | " + m.cpus() + " |\n"
                 + "| CPU | " + m.cpuModel() + " |\n"
@@ -95,7 +96,7 @@ final class MarkdownReport {
                 + "| kernel | " + m.kernel() + " |\n"
                 + "| JVM | " + m.jvm() + " |\n"
                 + "| work directory | " + m.directory() + " (" + m.filesystem() + ") |\n"
-                + "| load average at start (1/5/15 min) | " + m.loadAverage() + " |\n";
+                + "| load average at start, at end (1/5/15 min) | " + m.loadAverage() + "; " + loadAtEnd + " |\n";
     }
 
     private static String rate(double mbit) {

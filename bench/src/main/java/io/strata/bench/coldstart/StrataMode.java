@@ -107,15 +107,23 @@ record StrataMode(String name, String description, Format format, Cache cache) i
         });
     }
 
-    /** Mounts the plain image with an empty cache (from the registry directly: untimed) and unmounts it. */
+    /**
+     * Copies into {@code cacheDir} a cache filled by one mount of the plain image with an empty cache (from the
+     * registry directly: untimed), made once per image and shared by the modes that start from a filled cache.
+     */
     private static void fill(RunContext ctx, Path cacheDir) throws IOException {
+        Path filled = ctx.workDir().resolve("cache-filled");
+        if (!Files.exists(filled.resolve(FILLED))) {
+            ImageBuilder.deleteTree(filled);
+            Files.createDirectories(filled);
+            Files.createDirectories(ctx.mountpoint());
+            ctx.strata().check("mount", "--cache-dir", filled.toString(),
+                    ctx.image().ref(ctx.directHost(), Format.PLAIN, ctx.workload()), ctx.mountpoint().toString());
+            unmount(ctx);
+            Files.createFile(filled.resolve(FILLED));
+        }
         ImageBuilder.deleteTree(cacheDir);
-        Files.createDirectories(cacheDir);
-        Files.createDirectories(ctx.mountpoint());
-        ctx.strata().check("mount", "--cache-dir", cacheDir.toString(),
-                ctx.image().ref(ctx.directHost(), Format.PLAIN, ctx.workload()), ctx.mountpoint().toString());
-        unmount(ctx);
-        Files.createFile(cacheDir.resolve(FILLED));
+        ctx.proc().check(List.of("cp", "-a", filled.toString(), cacheDir.toString()), Duration.ofMinutes(30));
     }
 
     private void requireFilled(Path cacheDir) {

@@ -44,9 +44,18 @@ final class ColdStart {
         long t0 = System.nanoTime();
         Files.createDirectories(plan.workDir());
         Proc proc = new Proc(plan.workDir().resolve("tmp"), Map.of("LC_ALL", "C.UTF-8"));
+        try {
+            return measure(proc, started, t0);
+        } finally {
+            cleanUp(proc);
+        }
+    }
+
+    private ColdStartResults measure(Proc proc, Instant started, long t0) throws IOException {
         StrataCli strata = new StrataCli(proc, plan.classPath());
         if (plan.service() && !strata.knows("service")) {
-            throw new IOException("--service: this strata has no 'service' command (strata service --help fails);"
+            throw new IOException("--service: this strata has no 'service' command (strata service --help does not show"
+                    + " its usage);"
                     + " the resident mount service is not in this build yet. Run without --service.");
         }
         Machine machine = Machine.probe(plan.workDir());
@@ -108,7 +117,6 @@ final class ColdStart {
                 proxy.close();
             }
             registry.close();
-            cleanUp(proc);
         }
         List<ColdStartResults.ModeInfo> modes = plan.modes().stream()
                 .map(m -> new ColdStartResults.ModeInfo(m.name(), m.description())).toList();

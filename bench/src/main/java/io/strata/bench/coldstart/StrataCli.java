@@ -37,7 +37,12 @@ final class StrataCli {
 
     /** Runs {@code strata args...}; throws with its output when it fails. */
     Proc.Result check(String... args) throws IOException {
-        return proc.check(command(List.of(args)), TIMEOUT);
+        Proc.Result r = run(args);
+        if (!r.ok()) {
+            throw new IOException("strata " + String.join(" ", args) + " failed with exit status " + r.exitCode()
+                    + ":\n" + Proc.tail(r.output()));
+        }
+        return r;
     }
 
     /** Runs {@code strata args...} and returns how it ended. */
@@ -47,9 +52,11 @@ final class StrataCli {
 
     /**
      * Whether this strata knows the command {@code name} (e.g. {@code service}, which another branch adds): its
-     * {@code --help} exits 0, where an unknown command is a usage error.
+     * {@code --help} shows its own usage. (An unknown name followed by {@code --help} shows strata's usage and exits
+     * 0, so the exit status alone does not tell.)
      */
     boolean knows(String name) throws IOException {
-        return run(name, "--help").ok();
+        Proc.Result r = run(name, "--help");
+        return r.ok() && r.output().contains("Usage: strata " + name);
     }
 }

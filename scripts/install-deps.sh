@@ -21,6 +21,9 @@ needs=(
   "runuser:util-linux"
   "containerd:containerd"
   "ctr-remote:stargz-snapshotter"
+  "unshare:util-linux"
+  "fc-list:fontconfig"
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
 )
 
 missing=()

@@ -1,5 +1,6 @@
 package io.strata.bench;
 
+import io.strata.bench.coldstart.ColdStartCommand;
 import io.strata.bench.netem.NetemCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints a Markdown report with the machine, medians and p10/p90.",
-        subcommands = {CacheBench.class, NetemCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CacheBench.class, NetemCommand.class, ColdStartCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements io.strata.fs.cli.StrataSubcommand, Runnable {
 
     @CommandLine.Spec

@@ -21,13 +21,13 @@ import java.util.Locale;
  * @param loadAverage the 1, 5 and 15 minute load averages when probed: other work on the machine is the first
  *                    suspect of noisy numbers, so the report shows it
  */
-record Machine(int cpus, String cpuModel, long memoryBytes, String kernel, String jvm, long maxHeapBytes,
+public record Machine(int cpus, String cpuModel, long memoryBytes, String kernel, String jvm, long maxHeapBytes,
                String directory, String filesystem, String loadAverage) {
 
     private static final String UNKNOWN = "unknown";
 
     /** Probes this machine; {@code directory} must exist. */
-    static Machine probe(Path directory) {
+    public static Machine probe(Path directory) {
         String fs;
         try {
             fs = Files.getFileStore(directory).type();
@@ -42,7 +42,7 @@ record Machine(int cpus, String cpuModel, long memoryBytes, String kernel, Strin
     }
 
     /** The load averages now, e.g. {@code 0.52 0.31 0.20}: the first three fields of /proc/loadavg. */
-    static String currentLoadAverage() {
+    public static String currentLoadAverage() {
         List<String> lines = procLines("/proc/loadavg");
         if (lines.isEmpty()) {
             return UNKNOWN;
@@ -77,7 +77,7 @@ record Machine(int cpus, String cpuModel, long memoryBytes, String kernel, Strin
     }
 
     /** Bytes as GiB/MiB/KiB with one decimal, e.g. {@code 23.6 GiB}. */
-    static String human(long bytes) {
+    public static String human(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double v = bytes;
         int u = 0;

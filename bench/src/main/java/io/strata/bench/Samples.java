@@ -3,13 +3,13 @@ package io.strata.bench;
 import java.util.Arrays;
 
 /**
- * The rates measured by the repetitions of one benchmark case, in the order they ran, with the order
+ * The values (rates, seconds, bytes) measured by the repetitions of one benchmark case, in the order they ran, with the order
  * statistics a report shows. Percentiles interpolate linearly between the two nearest order statistics
  * (Hyndman and Fan type 7, the default of R and NumPy), so that five repetitions still give distinct p10/p90.
  */
-record Samples(double[] values) {
+public record Samples(double[] values) {
 
-    Samples {
+    public Samples {
         if (values.length == 0) {
             throw new IllegalArgumentException("a benchmark case needs at least one measured repetition");
         }
@@ -21,12 +21,12 @@ record Samples(double[] values) {
         return values.clone();
     }
 
-    double median() {
+    public double median() {
         return percentile(50);
     }
 
     /** The {@code p}-th percentile, {@code 0 <= p <= 100}. */
-    double percentile(double p) {
+    public double percentile(double p) {
         if (p < 0 || p > 100) {
             throw new IllegalArgumentException("percentile " + p + " is outside [0, 100]");
         }

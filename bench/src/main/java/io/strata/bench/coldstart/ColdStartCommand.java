@@ -64,8 +64,8 @@ public final class ColdStartCommand implements Callable<Integer> {
             + " host's files), python-hello, every mode once, a fast emulated link.")
     boolean quick;
 
-    @Option(names = "--service", description = "Strata modes mount through a resident 'strata service' (started"
-            + " before each run, untimed, and stopped after).")
+    @Option(names = "--service", description = "Strata modes mount through a resident 'strata service', started"
+            + " once before the images are prepared (their untimed mounts warm it) and stopped at the end.")
     boolean service;
 
     @Option(names = "--image-cache", paramLabel = "DIR", description = "Where built-in images are kept between runs"

@@ -65,9 +65,6 @@ record StrataMode(String name, String description, Format format, Cache cache) i
             }
         }
         Files.createDirectories(ctx.mountpoint());
-        if (ctx.service()) {
-            ctx.strata().check("service", "start");
-        }
         List<String> mount = new ArrayList<>(List.of("mount", "--cache-dir", cacheDir.toString()));
         if (format == Format.INDEXED) {
             mount.add("--trust-published-index");
@@ -86,14 +83,8 @@ record StrataMode(String name, String description, Format format, Cache cache) i
 
             @Override
             public void close() throws IOException {
-                try {
-                    if (mounted) {
-                        unmount(ctx);
-                    }
-                } finally {
-                    if (ctx.service()) {
-                        ctx.strata().check("service", "stop");
-                    }
+                if (mounted) {
+                    unmount(ctx);
                 }
             }
         };

@@ -62,8 +62,8 @@ final class MarkdownReport {
         r.modes().forEach(m -> sb.append("| ").append(m.name()).append(" | ").append(m.description()).append(" |\n"));
         sb.append("\nStrata modes run `strata` as a user does: one JVM for `strata mount` (which starts its mount"
                 + " process and returns once the mount answers)");
-        sb.append(r.service() ? ", served by one resident `strata service` started before the images were prepared (its untimed preparation mounts warmed it) and kept for every run.\n"
-                : ".\n");
+        sb.append(r.service() ? ", served by one resident `strata service` started before the images were prepared"
+                + " (its untimed preparation mounts warmed it) and kept for every run.\n" : ".\n");
         sb.append("Workloads run in `chroot` of the tree; those that need /proc (java) in `unshare --mount --pid"
                 + " --fork --mount-proc=ROOT/proc chroot ROOT ...`.\n\n");
         sb.append(machineText(r.machine(), r.loadAverageAtEnd()));

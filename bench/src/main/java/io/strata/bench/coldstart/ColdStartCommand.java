@@ -76,6 +76,10 @@ public final class ColdStartCommand implements Callable<Integer> {
             + " new directory under /var/tmp).")
     Path workDir;
 
+    @Option(names = "--report-only", description = "Run nothing: rewrite report.md and the charts of --results from"
+            + " its results.json.")
+    boolean reportOnly;
+
     @Option(names = "--strata-classpath", hidden = true, paramLabel = "CLASSPATH",
             description = "Class path of the strata command line to measure (default: this JVM's).")
     String strataClasspath;
@@ -85,6 +89,9 @@ public final class ColdStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (reportOnly) {
+            return rewriteReport();
+        }
         ColdStartPlan plan;
         try {
             plan = plan();
@@ -108,6 +115,16 @@ public final class ColdStartCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        return 0;
+    }
+
+    private int rewriteReport() throws IOException {
+        if (results == null || !Files.isRegularFile(results.resolve(ResultFiles.JSON))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--report-only needs --results DIR with the "
+                    + ResultFiles.JSON + " of an earlier run");
+        }
+        ReportWriter.write(ResultFiles.read(results), results);
+        spec.commandLine().getOut().println("rewrote " + results.resolve(ReportWriter.REPORT) + " and its charts");
         return 0;
     }
 

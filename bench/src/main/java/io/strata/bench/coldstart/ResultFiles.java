@@ -39,6 +39,16 @@ final class ResultFiles {
         Files.writeString(dir.resolve(CSV), csv, StandardCharsets.UTF_8);
     }
 
+    /** The results of an earlier run, from its {@code results.json}. */
+    static ColdStartResults read(Path dir) throws IOException {
+        try {
+            return new ObjectMapper().readValue(dir.resolve(JSON).toFile(), ColdStartResults.class);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + dir.resolve(JSON) + " (" + e.getMessage() + "); was it written by"
+                    + " this version of strata bench coldstart?", e);
+        }
+    }
+
     static String seconds(double s) {
         return String.format(Locale.ROOT, "%.3f", s);
     }

@@ -21,6 +21,8 @@ final class Link implements AutoCloseable {
     private final InetSocketAddress target;
     private final LinkProfile profile;
     private final Faults faults;
+    private final TokenBucket upRate;
+    private final TokenBucket downRate;
     private final Consumer<Link> onClosed;
     private final long acceptedNanos = System.nanoTime();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -29,13 +31,16 @@ final class Link implements AutoCloseable {
     private volatile Relay up;
     private volatile Relay down;
 
-    Link(String name, Socket client, InetSocketAddress target, LinkProfile profile, Faults faults,
-         Consumer<Link> onClosed) {
+    /** @param upRate the link's client-to-target bucket (null: unlimited), {@code downRate} the other way */
+    Link(String name, Socket client, InetSocketAddress target, LinkProfile profile, Faults faults, TokenBucket upRate,
+         TokenBucket downRate, Consumer<Link> onClosed) {
         this.name = name;
         this.client = client;
         this.target = target;
         this.profile = profile;
         this.faults = faults;
+        this.upRate = upRate;
+        this.downRate = downRate;
         this.onClosed = onClosed;
     }
 
@@ -54,10 +59,8 @@ final class Link implements AutoCloseable {
         server = s;
         // A real client waits one RTT for the SYN-ACK before it sends; loopback's connect() returns at once.
         long handshakeDone = acceptedNanos + profile.rtt().toNanos();
-        up = new Relay(name + "-up", client, s, profile.upDelay(), handshakeDone, profile.upBitsPerSecond(),
-                profile.burstBytes(), null, this);
-        down = new Relay(name + "-down", s, client, profile.downDelay(), 0, profile.downBitsPerSecond(),
-                profile.burstBytes(), faults, this);
+        up = new Relay(name + "-up", client, s, profile.upDelay(), handshakeDone, upRate, null, this);
+        down = new Relay(name + "-down", s, client, profile.downDelay(), 0, downRate, faults, this);
         if (closed.get()) { // the proxy closed while we connected
             closeQuietly(s);
             return;

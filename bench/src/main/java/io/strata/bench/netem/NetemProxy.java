@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on loopback that emulates a WAN link in front of a local server (a registry, say): every
  * connection accepted on {@link #address()} is relayed to the target with the delays and rates of a
- * {@link LinkProfile}, each direction through a delay line and a token bucket. Half-closes and resets pass
- * through. Uses four platform threads per connection, which suits clients that open a handful.
+ * {@link LinkProfile}, each direction through a delay line and a token bucket. The delay is per connection; the
+ * rate is the link's, shared by all connections as a real bottleneck is (a client that downloads four layers at
+ * once gets the rate, not four times it). Half-closes and resets pass through. Uses four platform threads per
+ * connection, which suits clients that open a handful.
  *
  * <p>Faults can be armed while it runs. Each is claimed by the first downstream delivery (target to client) on
  * any connection after it was armed, so arm a fault between requests and it hits the next response, on a new or
@@ -37,6 +39,8 @@ public final class NetemProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final LinkProfile profile;
     private final Faults faults = new Faults();
+    private final TokenBucket upRate;
+    private final TokenBucket downRate;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final Thread acceptor;
@@ -46,6 +50,10 @@ public final class NetemProxy implements AutoCloseable {
         this.listener = listener;
         this.target = target;
         this.profile = profile;
+        this.upRate = profile.upBitsPerSecond() == 0 ? null
+                : new TokenBucket(profile.upBitsPerSecond(), profile.burstBytes());
+        this.downRate = profile.downBitsPerSecond() == 0 ? null
+                : new TokenBucket(profile.downBitsPerSecond(), profile.burstBytes());
         this.acceptor = new Thread(this::acceptLoop, "netem-accept-" + listener.getLocalPort());
         this.acceptor.setDaemon(true);
     }
@@ -154,7 +162,7 @@ public final class NetemProxy implements AutoCloseable {
             }
             long n = accepted.incrementAndGet();
             Link link = new Link("netem-" + listener.getLocalPort() + "-" + n, client, target, profile, faults,
-                    links::remove);
+                    upRate, downRate, links::remove);
             links.add(link);
             if (closed) {
                 link.close();

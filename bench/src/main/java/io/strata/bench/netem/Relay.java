@@ -10,7 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 
 /**
- * One direction of one relayed connection: a delay line followed by a token bucket. The reader thread stamps
+ * One direction of one relayed connection: a delay line followed by the link's token bucket. The reader thread stamps
  * every chunk it reads with the time it is due (read time plus the one-way delay) and queues it at once, so
  * bytes in flight overlap as on a real link; the writer thread waits for each chunk's time, paces it to the
  * rate and writes it. Sleeping before reading instead would serialize round trips and halve throughput.
@@ -49,17 +49,18 @@ final class Relay {
 
     /**
      * @param notBeforeNanos nothing read is due before this time plus the delay (emulates the handshake's RTT)
-     * @param bitsPerSecond  0 for unlimited
+     * @param bucket         the link's rate in this direction, shared with its other connections; null for
+     *                       unlimited
      * @param faults         the proxy's faults for the downstream relay, {@code null} upstream
      */
-    Relay(String name, Socket from, Socket to, Duration delay, long notBeforeNanos, long bitsPerSecond,
-          int burstBytes, Faults faults, Link link) {
+    Relay(String name, Socket from, Socket to, Duration delay, long notBeforeNanos, TokenBucket bucket,
+          Faults faults, Link link) {
         this.name = name;
         this.from = from;
         this.to = to;
         this.delayNanos = delay.toNanos();
         this.notBeforeNanos = notBeforeNanos;
-        this.bucket = bitsPerSecond == 0 ? null : new TokenBucket(bitsPerSecond, burstBytes);
+        this.bucket = bucket;
         this.faults = faults;
         this.link = link;
         this.reader = daemon(this::readLoop, name + "-read");

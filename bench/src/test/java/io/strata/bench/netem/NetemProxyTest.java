@@ -110,6 +110,30 @@ class NetemProxyTest {
     }
 
     @Test
+    void relay_twoConnectionsAtOnce_shareTheRate() throws Exception {
+        byte[] body = random(4 << 20, 3);
+        try (LoopbackServers.Server server = LoopbackServers.sender(body);
+             NetemProxy proxy = NetemProxy.start(server.address(), LinkProfile.symmetric(Duration.ZERO, 100_000_000));
+             Socket a = connect(proxy);
+             Socket b = connect(proxy)) {
+            long t0 = System.nanoTime();
+            var other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return b.getInputStream().readAllBytes().length;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            int total = a.getInputStream().readAllBytes().length + other.get();
+            double bitsPerSecond = total * 8 * 1e9 / (System.nanoTime() - t0);
+
+            assertEquals(2 * body.length, total);
+            // one link: 8 MiB in ~0.67 s; a rate per connection would have let it through twice as fast
+            assertTrue(bitsPerSecond <= 115e6, "measured " + bitsPerSecond / 1e6 + " Mbit/s over two connections");
+        }
+    }
+
+    @Test
     void relay_clientHalfCloses_serverSeesEofAndAnswerStillArrives() throws Exception {
         try (LoopbackServers.Server server = LoopbackServers.echo();
              NetemProxy proxy = NetemProxy.start(server.address(), TEN_MS);

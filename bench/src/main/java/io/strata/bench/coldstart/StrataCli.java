@@ -14,13 +14,13 @@ import java.util.List;
  */
 final class StrataCli {
 
-    static final String MAIN = "io.strata.fs.cli.StrataCommand";
+    static final String MAIN = "io.strata.fs.cli.Main"; // the entry point users run: it hands mounts to a running service
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private final Proc proc;
     private final List<String> java;
 
-    /** @param classPath where {@code io.strata.fs.cli.StrataCommand} and its dependencies are */
+    /** @param classPath where {@code io.strata.fs.cli.Main} and its dependencies are */
     StrataCli(Proc proc, String classPath) {
         this.proc = proc;
         String binary = ProcessHandle.current().info().command()

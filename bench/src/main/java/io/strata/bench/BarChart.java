@@ -48,6 +48,7 @@ final class BarChart {
 
     /** Draws {@code groups} (one bar per name of {@code series} in each) into the PNG {@code file}. */
     static void write(Path file, String title, List<Group> groups, List<String> series) throws IOException {
+        System.setProperty("java.awt.headless", "true"); // a benchmark host has no display; drawing needs none
         int groupHeight = series.size() * (BAR + BAR_GAP) + GROUP_GAP;
         int height = TOP + groups.size() * groupHeight + BOTTOM;
         double max = 1.0;

@@ -35,17 +35,6 @@ final class Cleanup implements AutoCloseable {
         steps.push(new Step(what, action));
     }
 
-    /** Runs and forgets the most recent step named {@code what}, if any (e.g. an unmount done early). */
-    synchronized void runNow(String what) throws Exception {
-        for (Step s : steps) {
-            if (s.what().equals(what)) {
-                steps.remove(s);
-                s.action().run();
-                return;
-            }
-        }
-    }
-
     @Override
     public synchronized void close() {
         while (!steps.isEmpty()) {

@@ -123,9 +123,9 @@ public final class WarmBench implements Callable<Integer> {
                         + " (fs/target/strata.jar)");
             }
         }
-        if (!Files.isWritable(WarmRounds.DROP_CACHES)) {
+        if (!Files.isWritable(Harness.DROP_CACHES)) {
             throw usage("strata bench warm needs root: it mounts overlayfs and drops the caches through "
-                    + WarmRounds.DROP_CACHES);
+                    + Harness.DROP_CACHES);
         }
         for (String tool : List.of("tar", "umoci", "fuse-overlayfs", "fusermount3", "mount", "umount", "setfattr",
                 "mknod", "ls", "sync")) {

@@ -145,6 +145,11 @@ final class WarmReport {
         byTarget.forEach((t, s) -> rows.add(new Report.Row(c.id() + "-" + t, List.of(t), s,
                 List.of(Report.ratio(s.median(), fuse), Report.ratio(s.median(), plain)))));
         StringBuilder note = new StringBuilder("Caches: ").append(c.caches()).append('.');
+        long disturbed = runs.get(c).stream().filter(WarmRounds.Run::disturbed).count();
+        if (disturbed > 0) {
+            note.append(" ").append(disturbed).append(" of ").append(runs.get(c).size()).append(" runs had the caches"
+                    + " dropped by another process during them (see results.csv): their warm numbers may be cold ones.");
+        }
         if (c == WarmCase.SEQ_COLD || c == WarmCase.RANDOM_COLD) {
             note.append(" Bytes come from:");
             coldSources.forEach((t, src) -> note.append(" ").append(t).append(": ").append(src).append(';'));
@@ -156,9 +161,9 @@ final class WarmReport {
     }
 
     private String csv() {
-        StringBuilder sb = new StringBuilder("case,target,unit,repetition,rate,seconds\n");
-        runs.forEach((c, list) -> list.forEach(r -> sb.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.3f,%.6f%n",
-                c.id(), r.target(), c.unit(), r.repetition() + 1, r.rate(), r.seconds()))));
+        StringBuilder sb = new StringBuilder("case,target,unit,repetition,rate,seconds,disturbed\n");
+        runs.forEach((c, list) -> list.forEach(r -> sb.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.3f,%.6f,%b%n",
+                c.id(), r.target(), c.unit(), r.repetition() + 1, r.rate(), r.seconds(), r.disturbed()))));
         return sb.toString();
     }
 

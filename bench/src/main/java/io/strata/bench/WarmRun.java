@@ -77,8 +77,13 @@ final class WarmRun {
         Workloads.RandomPlan plan = Workloads.RandomPlan.of(sizes, setup.randomReads(), setup.image().seed());
         say("measuring " + setup.repetitions() + " round(s) of " + WarmCase.values().length + " cases on "
                 + targets.size() + " targets");
-        Map<WarmCase, List<WarmRounds.Run>> runs = new WarmRounds(targets, image.bigFiles(), plan, tree, progress)
-                .run(setup.repetitions());
+        CacheDrops drops = new CacheDrops();
+        WarmRounds rounds = new WarmRounds(targets, image.bigFiles(), plan, tree, drops, progress);
+        Map<WarmCase, List<WarmRounds.Run>> runs = rounds.run(setup.repetitions());
+        settings.put("other processes", !drops.counted() ? "this kernel does not count cache drops (/proc/vmstat):"
+                + " drops by other processes went unnoticed" : drops.foreign() + " cache drops by other processes during"
+                + " the rounds; " + rounds.repeatedGroups() + " groups of cases were run again because of them (at most "
+                + WarmRounds.ATTEMPTS + " attempts; a run still disturbed is marked in results.csv)");
         for (Target t : targets) {
             t.close();
         }

@@ -46,7 +46,7 @@ class WarmReportTest {
         assertTrue(md.contains("| fuse-overlayfs | 1,000 | 920 | 1,080 | 1.00× | 0.50× |"), md);
         List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
         assertEquals(1 + WarmCase.values().length * TARGETS.size() * 3, csv.size());
-        assertTrue(csv.contains("seq-cold,strata,MB/s,2,500.000,1.000000"), csv.toString());
+        assertTrue(csv.contains("seq-cold,strata,MB/s,2,500.000,1.000000,false"), csv.toString());
         assertTrue(Files.readString(tmp.resolve("results.json")).contains("\"verdict\" : \"missed by 50 %\""));
         assertNotNull(ImageIO.read(tmp.resolve("warm.png").toFile()));
     }
@@ -63,7 +63,7 @@ class WarmReportTest {
             for (int rep = 0; rep < 3; rep++) {
                 for (String t : TARGETS) {
                     double rate = t.equals("plain") ? 2000 : t.equals("strata") ? strata.getOrDefault(c, 1000.0) : 1000;
-                    list.add(new WarmRounds.Run(rep, t, rate * factors[rep], 1.0));
+                    list.add(new WarmRounds.Run(rep, t, rate * factors[rep], 1.0, false));
                 }
             }
             runs.put(c, list);

@@ -28,7 +28,7 @@ final class Baselines {
             }
 
             @Override
-            public void remount() {
+            public void remount(String purpose) {
             }
 
             @Override
@@ -83,7 +83,7 @@ final class Baselines {
         }
 
         @Override
-        public void remount() throws IOException {
+        public void remount(String purpose) throws IOException {
             close();
             Files.createDirectories(mountpoint);
             Exec.run(60, mount);

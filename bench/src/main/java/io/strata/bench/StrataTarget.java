@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -58,8 +59,8 @@ final class StrataTarget implements Target {
     }
 
     @Override
-    public void remount() throws IOException {
-        mount("none");
+    public void remount(String purpose) throws IOException {
+        mount("none", purpose);
     }
 
     /**
@@ -70,7 +71,7 @@ final class StrataTarget implements Target {
      * @throws IOException when the prefetch fails or has not ended within {@code timeoutSeconds}
      */
     JsonNode mountAndPrefetchAll(long timeoutSeconds) throws IOException {
-        mount("all");
+        mount("all", "fill");
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (true) {
             JsonNode status = status();
@@ -95,7 +96,7 @@ final class StrataTarget implements Target {
         }
     }
 
-    private void mount(String prefetch) throws IOException {
+    private void mount(String prefetch, String purpose) throws IOException {
         close();
         Files.createDirectories(mountpoint);
         strata(MOUNT_TIMEOUT_SECONDS, "mount", "--no-service", "--cache-dir", cacheDir.toString(), "--cache-max-size",
@@ -103,8 +104,10 @@ final class StrataTarget implements Target {
         mounts++;
         if (profileDir != null) {
             Files.createDirectories(profileDir);
+            // Every file read, not only those over the profile's 10 ms: the chunk reads are the point.
             Exec.run(60, List.of(jdkTool("jcmd"), Long.toString(pid()), "JFR.start", "name=strata-bench",
-                    "settings=profile", "filename=" + profileDir.resolve("strata-mount-" + mounts + ".jfr")));
+                    "settings=profile", "jdk.FileRead#threshold=0ms", "filename="
+                            + profileDir.resolve(String.format(Locale.ROOT, "strata-%02d-%s.jfr", mounts, purpose))));
             recording = true;
         }
     }

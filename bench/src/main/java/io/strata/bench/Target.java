@@ -22,8 +22,10 @@ interface Target extends AutoCloseable {
     /**
      * Makes the target as it is right after it was mounted: unmounted if it is, then mounted again (a new process
      * for a FUSE daemon, so nothing it kept in memory survives). Nothing for the plain directory.
+     *
+     * @param purpose what the mount is for, e.g. {@code round1-seq} (names its profile, if one is recorded)
      */
-    void remount() throws IOException;
+    void remount(String purpose) throws IOException;
 
     /** Where the bytes of a read come from when the page cache is cold, for the report. */
     String coldSource();

@@ -77,17 +77,17 @@ final class WarmRounds {
             Collections.rotate(order, -rep);
             String round = "round " + (rep + 1) + "/" + repetitions;
             for (Target t : order) {
-                group(round, rep, t, (target, into) -> {
+                group(round, rep, t, "seq", (target, into) -> {
                     measure(round, target, WarmCase.SEQ_COLD, this::sequential, into);
                     measure(round, target, WarmCase.SEQ_WARM, this::sequential, into);
                     measure(round, target, WarmCase.RANDOM_WARM, this::random, into);
                 });
             }
             for (Target t : order) {
-                group(round, rep, t, (target, into) -> measure(round, target, WarmCase.RANDOM_COLD, this::random, into));
+                group(round, rep, t, "random", (target, into) -> measure(round, target, WarmCase.RANDOM_COLD, this::random, into));
             }
             for (Target t : order) {
-                group(round, rep, t, (target, into) -> {
+                group(round, rep, t, "walk", (target, into) -> {
                     measure(round, target, WarmCase.WALK_COLD, this::walk, into);
                     drops.drop();
                     measure(round, target, WarmCase.WALK_DROPPED, this::walk, into);
@@ -95,7 +95,7 @@ final class WarmRounds {
                 });
             }
             for (Target t : order) {
-                group(round, rep, t, (target, into) -> {
+                group(round, rep, t, "ls", (target, into) -> {
                     measure(round, target, WarmCase.LS_COLD, this::list, into);
                     measure(round, target, WarmCase.LS_WARM, this::list, into);
                 });
@@ -112,9 +112,9 @@ final class WarmRounds {
     }
 
     /** Runs {@code group} on {@code t} from a fresh mount and dropped caches, again if another process dropped them. */
-    private void group(String round, int rep, Target t, Group group) throws IOException {
+    private void group(String round, int rep, Target t, String name, Group group) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            t.remount();
+            t.remount("round" + (rep + 1) + "-" + name + (attempt > 1 ? "-again" + attempt : ""));
             drops.drop();
             long foreignBefore = drops.foreign();
             List<Pending> pending = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One run of {@code strata bench warm}, in order: image, baselines' copies, registry, targets (each checked to show
@@ -61,7 +62,7 @@ final class WarmRun {
         Workloads.TreeCount tree = Workloads.walk(plain.root());
         say("the plain directory holds " + tree);
         for (Target t : List.of(overlay, fuse)) {
-            t.remount();
+            t.remount("tree-check");
             Workloads.TreeCount seen = Workloads.walk(t.root());
             if (!seen.equals(tree)) {
                 throw new IOException(t.name() + " over the unpacked layers shows " + seen + ", the plain directory "
@@ -86,6 +87,9 @@ final class WarmRun {
                 + WarmRounds.ATTEMPTS + " attempts; a run still disturbed is marked in results.csv)");
         for (Target t : targets) {
             t.close();
+        }
+        if (setup.jfr()) {
+            summarizeProfiles(setup.out().resolve("jfr"));
         }
 
         describe(image, tree, unpacked);
@@ -172,6 +176,18 @@ final class WarmRun {
         } catch (IOException e) {
             return "fuse-overlayfs";
         }
+    }
+
+    /** Writes NAME.txt ({@link JfrSummary}) next to every NAME.jfr in {@code dir}. */
+    private void summarizeProfiles(Path dir) throws IOException {
+        List<Path> recordings;
+        try (Stream<Path> s = Files.list(dir)) {
+            recordings = s.filter(p -> p.toString().endsWith(".jfr")).sorted().toList();
+        }
+        for (Path r : recordings) {
+            Files.writeString(r.resolveSibling(r.getFileName().toString().replace(".jfr", ".txt")), JfrSummary.of(r));
+        }
+        say("JFR profiles of the strata mounts and their summaries in " + dir);
     }
 
     private void say(String line) {

@@ -148,7 +148,8 @@ final class WarmReport {
         long disturbed = runs.get(c).stream().filter(WarmRounds.Run::disturbed).count();
         if (disturbed > 0) {
             note.append(" ").append(disturbed).append(" of ").append(runs.get(c).size()).append(" runs had the caches"
-                    + " dropped by another process during them (see results.csv): their warm numbers may be cold ones.");
+                    + " dropped by another process during them (results.csv): a warm case may have run cold, a cold one"
+                    + " colder.");
         }
         if (c == WarmCase.SEQ_COLD || c == WarmCase.RANDOM_COLD) {
             note.append(" Bytes come from:");

@@ -15,8 +15,9 @@ import java.util.Map;
  * Runs every {@link WarmCase} on every target, {@code repetitions} times, in rounds: within a round each group of
  * cases runs on one target after the other (the order rotates by one target per round), so that a slow minute of
  * a shared machine falls on every target rather than on one. Every walk must see the tree the plain directory has.
- * A group of cases whose caches another process dropped meanwhile ({@link CacheDrops#foreign()}) is run again, up to
- * {@value #ATTEMPTS} times; the runs of a last, still disturbed attempt are kept and marked.
+ * A group with a warm case whose caches another process dropped meanwhile ({@link CacheDrops#foreign()}) is run
+ * again, up to {@value #ATTEMPTS} times; the runs of a last, still disturbed attempt are kept and marked. A group of
+ * cold cases only is not run again (a foreign drop makes it colder still): its runs are marked.
  */
 final class WarmRounds {
 
@@ -77,17 +78,17 @@ final class WarmRounds {
             Collections.rotate(order, -rep);
             String round = "round " + (rep + 1) + "/" + repetitions;
             for (Target t : order) {
-                group(round, rep, t, "seq", (target, into) -> {
+                group(round, rep, t, "seq", true, (target, into) -> {
                     measure(round, target, WarmCase.SEQ_COLD, this::sequential, into);
                     measure(round, target, WarmCase.SEQ_WARM, this::sequential, into);
                     measure(round, target, WarmCase.RANDOM_WARM, this::random, into);
                 });
             }
             for (Target t : order) {
-                group(round, rep, t, "random", (target, into) -> measure(round, target, WarmCase.RANDOM_COLD, this::random, into));
+                group(round, rep, t, "random", false, (target, into) -> measure(round, target, WarmCase.RANDOM_COLD, this::random, into));
             }
             for (Target t : order) {
-                group(round, rep, t, "walk", (target, into) -> {
+                group(round, rep, t, "walk", true, (target, into) -> {
                     measure(round, target, WarmCase.WALK_COLD, this::walk, into);
                     drops.drop();
                     measure(round, target, WarmCase.WALK_DROPPED, this::walk, into);
@@ -95,7 +96,7 @@ final class WarmRounds {
                 });
             }
             for (Target t : order) {
-                group(round, rep, t, "ls", (target, into) -> {
+                group(round, rep, t, "ls", true, (target, into) -> {
                     measure(round, target, WarmCase.LS_COLD, this::list, into);
                     measure(round, target, WarmCase.LS_WARM, this::list, into);
                 });
@@ -111,8 +112,11 @@ final class WarmRounds {
         return repeatedGroups;
     }
 
-    /** Runs {@code group} on {@code t} from a fresh mount and dropped caches, again if another process dropped them. */
-    private void group(String round, int rep, Target t, String name, Group group) throws IOException {
+    /**
+     * Runs {@code group} on {@code t} from a fresh mount and dropped caches; again if another process dropped them
+     * meanwhile and the group has a {@code warm} case.
+     */
+    private void group(String round, int rep, Target t, String name, boolean warm, Group group) throws IOException {
         for (int attempt = 1; ; attempt++) {
             t.remount("round" + (rep + 1) + "-" + name + (attempt > 1 ? "-again" + attempt : ""));
             drops.drop();
@@ -120,9 +124,9 @@ final class WarmRounds {
             List<Pending> pending = new ArrayList<>();
             group.run(t, pending);
             boolean disturbed = drops.foreign() != foreignBefore;
-            if (!disturbed || attempt == ATTEMPTS) {
+            if (!disturbed || !warm || attempt == ATTEMPTS) {
                 pending.forEach(p -> runs.get(p.c()).add(new Run(rep, t.name(), p.rate(), p.seconds(), disturbed)));
-                if (disturbed) {
+                if (disturbed && warm) {
                     progress.println("strata bench warm: another process dropped the caches during each of " + ATTEMPTS
                             + " attempts; keeping the last, marked as disturbed");
                 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints a Markdown report with the machine, medians and p10/p90.",
-        subcommands = {CacheBench.class, NetemCommand.class, ColdStartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CacheBench.class, NetemCommand.class, ColdStartCommand.class, WarmBench.class,
+                CommandLine.HelpCommand.class})
 public final class BenchCommand implements io.strata.fs.cli.StrataSubcommand, Runnable {
 
     @CommandLine.Spec

@@ -9,5 +9,10 @@
  *
  * <p>Entry points: {@link io.strata.bench.BenchMain} ({@code ./strata bench cache}, which puts the thin bench jar beside the fs jar)
  * and {@link io.strata.bench.BenchCommand}, the {@code strata bench} subcommand.
+ *
+ * <p>{@code strata bench warm} ({@link io.strata.bench.WarmBench}) measures whole mounts rather than the cache: it builds
+ * an image from host files, serves it from a local registry, and runs one Java workload code path against four
+ * {@link io.strata.bench.Target}s over the same data (the plain unpacked directory, kernel overlayfs, fuse-overlayfs,
+ * a strata mount), each mounted, unmounted and cleaned up by the benchmark itself ({@link io.strata.bench.Cleanup}).
  */
 package io.strata.bench;

@@ -1,6 +1,7 @@
 package io.strata.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.bench.coldstart.Registry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ final class WarmRun {
         BenchImage.Built image = BenchImage.build(setup.image(), work.resolve("image"));
         say("unpacking it for the baselines (umoci unpack; tar per layer)");
         Unpacked unpacked = Unpacked.of(image, work.resolve("unpacked"));
-        RegistryServer registry = RegistryServer.start(work.resolve("registry"));
+        Registry registry = Registry.start(work.resolve("registry"));
         cleanup.add("stop the registry", registry::close);
         say("pushing it to " + registry.host() + (setup.format().equals("estargz") ? " and converting it to eStargz" : ""));
         String ref = BenchImage.push(image, registry.host(), setup.format(), Files.createDirectories(work.resolve("spool")));

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * in a file that {@link RegistryTraffic} reads. The registry side counts requests and bytes the same way whoever
  * the client is (skopeo, strata), through the emulated link or not.
  */
-final class Registry implements AutoCloseable {
+public final class Registry implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
     private static final long STARTUP_TIMEOUT_MS = 20_000;
@@ -37,7 +37,7 @@ final class Registry implements AutoCloseable {
     }
 
     /** Starts a registry storing under {@code dir} and waits until {@code GET /v2/} answers. */
-    static Registry start(Path dir) throws IOException {
+    public static Registry start(Path dir) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IOException(BINARY + " not found: install the Debian package docker-registry"
                     + " (scripts/install-deps.sh does)");
@@ -67,7 +67,7 @@ final class Registry implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:PORT}. */
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 

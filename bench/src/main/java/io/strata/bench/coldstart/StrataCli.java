@@ -14,7 +14,8 @@ import java.util.List;
  */
 final class StrataCli {
 
-    static final String MAIN = "io.strata.fs.cli.Main"; // the entry point users run: it hands mounts to a running service
+    /** The entry point users run: it hands mounts to a running {@code strata service}. */
+    static final String MAIN = "io.strata.fs.cli.Main";
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private final Proc proc;

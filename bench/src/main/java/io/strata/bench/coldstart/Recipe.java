@@ -12,14 +12,14 @@ import java.util.stream.Collectors;
  */
 enum Recipe {
 
-    QUICK("quick.sh", "the host's /bin/sh, find, wc and python3 with its standard library, 2 layers (no network;"
-            + " for --quick and the test suite)", Workload.PYTHON_HELLO, Workload.FIND),
-    PYTHON("python.sh", "Debian 12 minbase + apt-get install python3, 2 layers", Workload.PYTHON_HELLO,
+    QUICK("quick.sh", "The host's /bin/sh, find, wc and python3 with its standard library (no network; for --quick"
+            + " and the test suite)", Workload.PYTHON_HELLO, Workload.FIND),
+    PYTHON("python.sh", "Debian 12 minbase + apt-get install python3", Workload.PYTHON_HELLO,
             Workload.PYTHON_IMPORTS, Workload.FIND),
-    JDK("jdk.sh", "Debian 12 minbase + apt-get install openjdk-17-jre-headless + a hello jar, 3 layers",
+    JDK("jdk.sh", "Debian 12 minbase + apt-get install openjdk-17-jre-headless + a hello jar",
             Workload.JAVA_VERSION, Workload.JAVA_HELLO, Workload.FIND),
     LARGE("large.sh", "Debian 12 developer image: C/C++ toolchain, python3 with numpy/scipy/pandas/matplotlib/"
-            + "sympy, Node.js and npm, Go, a JDK, kernel and Boost headers; 6 layers", Workload.PYTHON_HELLO,
+            + "sympy, Node.js and npm, Go, a JDK, kernel and Boost headers (2.5 GB, 115 000 files unpacked)", Workload.PYTHON_HELLO,
             Workload.PYTHON_IMPORTS, Workload.JAVA_VERSION, Workload.FIND);
 
     /** Sourced by the Debian recipes. */

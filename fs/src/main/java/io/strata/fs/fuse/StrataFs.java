@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
@@ -34,7 +33,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  * <p>Mount it with {@code io.strata.fs.mount.FuseMount}; {@link #initialized()} completes when the kernel's
  * {@code FUSE_INIT} arrives, which is the moment the mount starts answering.
  */
-public final class StrataFs extends FuseStubFS implements FuseFilesystem {
+public final class StrataFs extends JavaThreadsFuseFs implements FuseFilesystem {
 
     private static final Logger LOG = LoggerFactory.getLogger(StrataFs.class);
 

@@ -3,6 +3,7 @@ package io.strata.fs.writable;
 import io.strata.fs.fuse.ContentReader;
 import io.strata.fs.fuse.FuseFilesystem;
 import io.strata.fs.fuse.FuseReplies;
+import io.strata.fs.fuse.JavaThreadsFuseFs;
 import io.strata.fs.fuse.MergedTree;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -33,7 +33,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  * {@code touch -m} reaches the filesystem with {@code UTIME_OMIT} for the access time instead of being dropped).
  * A file unlinked while open is renamed by libfuse to a hidden name: see {@link HiddenFiles}.
  */
-public final class WritableFs extends FuseStubFS implements FuseFilesystem {
+public final class WritableFs extends JavaThreadsFuseFs implements FuseFilesystem {
 
     private static final Logger LOG = LoggerFactory.getLogger(WritableFs.class);
     /**

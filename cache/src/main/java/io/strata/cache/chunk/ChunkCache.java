@@ -48,6 +48,12 @@ public interface ChunkCache extends Closeable {
     /** The chunk if it is cached in memory or (intact) on disk; never loads. Counts a hit, never a miss. */
     Optional<byte[]> getIfPresent(ChunkKey key);
 
+    /**
+     * A hint that {@code key} will be read soon: if it is on disk but not in memory, it is read into memory in the
+     * background (bounded; hints beyond the bound are dropped). Never loads from the network, never blocks.
+     */
+    void readAhead(ChunkKey key);
+
     /** This instance's counters since it was opened (the disk tier also persists them for {@code CacheAdmin}). */
     CacheStats stats();
 

@@ -16,19 +16,26 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 
 /**
  * The only class that knows the disk layout and the chunk file format.
  *
  * <pre>
  * ROOT/
- *   chunks/ab/cd/sha256-abcd…   content-addressed chunk: exactly the chunk's bytes (sha256sum of the file = name)
- *   chunks/12/34/range-1234…    range chunk: the bytes, then a 32-byte SHA-256 of them (a trailer), so a
- *                               truncated or rotten file is detected although the key carries no digest
+ *   chunks/ab/cd/sha256-abcd…   content-addressed chunk: the chunk's bytes (their SHA-256 is the name), then a trailer
+ *   chunks/12/34/range-1234…    range chunk (layer digest + offset + length): the bytes, then the same trailer
  *   tmp/strata-chunk.PID.RAND.tmp   a chunk being written by process PID (shared with FileStore's temp files,
  *                               which never have this prefix and suffix)
  *   ledger                      size, entry count and persisted counters ({@link Ledger})
  * </pre>
+ * The trailer is 8 bytes: the CRC-32C of the bytes and the magic {@code SCC1}. Chunks are verified against their
+ * digests on the way in (before they are written); reading one back checks the trailer, which catches a truncated,
+ * rotten or foreign file at memory speed (CRC-32C runs at over 20 GB/s here, SHA-256 at 1.3 GB/s, and a cold
+ * sequential read through the disk tier has to keep up with the disk). {@link #readVerified} also checks a
+ * content-addressed file against its name, for {@code strata cache verify}. A file without the magic was written
+ * by an older layout and is dropped like a corrupt one.
+ *
  * The two-level fan-out keeps directories at a few hundred entries even for millions of chunks.
  */
 final class ChunkFiles {
@@ -47,9 +54,20 @@ final class ChunkFiles {
     /** A chunk file whose bytes do not match its name or trailer. */
     static final class CorruptChunkException extends IOException {
         private static final long serialVersionUID = 1L;
+        private final boolean olderLayout;
 
         CorruptChunkException(Path path, String why) {
+            this(path, why, false);
+        }
+
+        CorruptChunkException(Path path, String why, boolean olderLayout) {
             super("corrupt cache file " + path + ": " + why);
+            this.olderLayout = olderLayout;
+        }
+
+        /** True for a file without a trailer: written by an older strata, not damaged (not worth a warning each). */
+        boolean olderLayout() {
+            return olderLayout;
         }
     }
 
@@ -88,9 +106,14 @@ final class ChunkFiles {
         return chunks.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(name);
     }
 
+    /** Bytes of the trailer after a chunk's bytes: CRC-32C, then {@link #MAGIC}. */
+    static final int TRAILER_LENGTH = 8;
+    /** "SCC1": Strata chunk, CRC-32C trailer, layout 1. */
+    static final int MAGIC = 0x53434331;
+
     /** Bytes the file of {@code key} with {@code payloadLength} bytes of content takes. */
     static long storedSize(ChunkKey key, int payloadLength) {
-        return key.isContentAddressed() ? payloadLength : (long) payloadLength + Sha256.LENGTH;
+        return (long) payloadLength + TRAILER_LENGTH;
     }
 
     /** Writes the chunk file to a new temp file and forces it to disk; the caller renames or deletes it. */
@@ -99,9 +122,7 @@ final class ChunkFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
         boolean ok = false;
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer[] parts = key.isContentAddressed()
-                    ? new ByteBuffer[] {ByteBuffer.wrap(payload)}
-                    : new ByteBuffer[] {ByteBuffer.wrap(payload), ByteBuffer.wrap(Sha256.digest(payload, 0, payload.length))};
+            ByteBuffer[] parts = {ByteBuffer.wrap(payload), trailer(payload)};
             while (parts[parts.length - 1].hasRemaining()) {
                 ch.write(parts);
             }
@@ -117,42 +138,66 @@ final class ChunkFiles {
         }
     }
 
+    private static ByteBuffer trailer(byte[] payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload, 0, payload.length);
+        return ByteBuffer.allocate(TRAILER_LENGTH).putInt((int) crc.getValue()).putInt(MAGIC).flip();
+    }
+
     /**
-     * The verified payload of a chunk file.
+     * The payload of a chunk file whose trailer matches it (what every cache read does).
      *
      * @throws NoSuchFileException if it is not there (evicted, never written)
-     * @throws CorruptChunkException if its bytes do not match its name or trailer
+     * @throws CorruptChunkException if it is truncated, rotten, from an older layout or not a chunk file
      */
-    byte[] readVerified(Path path) throws IOException {
+    byte[] readChecked(Path path) throws IOException {
         String name = path.getFileName().toString();
-        Matcher m = CHUNK_NAME.matcher(name);
-        if (!m.matches()) {
+        if (!CHUNK_NAME.matcher(name).matches()) {
             throw new CorruptChunkException(path, "not a chunk file name");
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            boolean content = name.startsWith(CONTENT_PREFIX);
-            long payloadSize = content ? size : size - Sha256.LENGTH;
+            long payloadSize = size - TRAILER_LENGTH;
             if (payloadSize < 0 || payloadSize > Integer.MAX_VALUE - 16) {
                 throw new CorruptChunkException(path, "impossible size " + size);
             }
             byte[] payload = new byte[(int) payloadSize];
-            ByteBuffer[] parts = content
-                    ? new ByteBuffer[] {ByteBuffer.wrap(payload)}
-                    : new ByteBuffer[] {ByteBuffer.wrap(payload), ByteBuffer.allocate(Sha256.LENGTH)};
-            while (parts[parts.length - 1].hasRemaining()) {
+            ByteBuffer stored = ByteBuffer.allocate(TRAILER_LENGTH);
+            ByteBuffer[] parts = {ByteBuffer.wrap(payload), stored};
+            while (stored.hasRemaining()) {
                 if (ch.read(parts) < 0) {
                     throw new CorruptChunkException(path, "shorter than its size " + size + " while reading");
                 }
             }
-            byte[] actual = Sha256.digest(payload, 0, payload.length);
-            byte[] expected = content ? HexFormat.of().parseHex(m.group(1)) : parts[1].array();
-            if (!MessageDigest.isEqual(actual, expected)) {
-                throw new CorruptChunkException(path, content ? "its bytes hash to sha256:"
-                        + HexFormat.of().formatHex(actual) : "its trailer does not match its bytes (truncated?)");
+            stored.flip();
+            int crc = stored.getInt();
+            if (stored.getInt() != MAGIC) {
+                throw new CorruptChunkException(path, "no chunk trailer (written by an older strata, or truncated)",
+                        true);
+            }
+            if (crc != (int) trailer(payload).getInt()) {
+                throw new CorruptChunkException(path, "its CRC-32C does not match its bytes (rotten or truncated)");
             }
             return payload;
         }
+    }
+
+    /**
+     * {@link #readChecked}, and a content-addressed payload also hashed and compared with its name.
+     *
+     * @throws NoSuchFileException if it is not there
+     * @throws CorruptChunkException if the trailer or (content chunks) the SHA-256 does not match
+     */
+    byte[] readVerified(Path path) throws IOException {
+        byte[] payload = readChecked(path);
+        Matcher m = CHUNK_NAME.matcher(path.getFileName().toString());
+        if (m.matches() && path.getFileName().toString().startsWith(CONTENT_PREFIX)) {
+            byte[] actual = Sha256.digest(payload, 0, payload.length);
+            if (!MessageDigest.isEqual(actual, HexFormat.of().parseHex(m.group(1)))) {
+                throw new CorruptChunkException(path, "its bytes hash to sha256:" + HexFormat.of().formatHex(actual));
+            }
+        }
+        return payload;
     }
 
     /** Every file under {@code chunks/} (two levels down); files that vanish during the walk are skipped. */

@@ -12,6 +12,13 @@ interface ChunkStore extends Closeable {
     /** The intact bytes of {@code key}, or null if absent, unreadable or corrupt (a bad copy is dropped). */
     byte[] read(ChunkKey key);
 
+    /**
+     * Starts bringing {@code key} from a slower tier into a faster one in the background, if the store has tiers
+     * and the chunk is only in the slower one; never waits, never fails.
+     */
+    default void readAhead(ChunkKey key) {
+    }
+
     /** Keeps verified bytes; may decline (too big for the bound). Failing here never fails a reader. */
     void write(ChunkKey key, byte[] verified) throws IOException;
 

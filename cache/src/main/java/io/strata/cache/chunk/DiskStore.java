@@ -93,7 +93,7 @@ final class DiskStore implements ChunkStore {
         String name = key.fileName();
         evictor.pin(name);
         try {
-            byte[] bytes = files.readVerified(path);
+            byte[] bytes = files.readChecked(path);
             touch(path);
             counters.diskHits.increment();
             return bytes;
@@ -101,7 +101,11 @@ final class DiskStore implements ChunkStore {
             return null;
         } catch (ChunkFiles.CorruptChunkException e) {
             // Never return a doubtful chunk: drop it, and the caller loads it afresh.
-            log.warn("dropping cached chunk {}: {}; it will be fetched again", key, e.getMessage());
+            if (e.olderLayout()) {
+                log.debug("dropping cached chunk {}: {}; it will be fetched again", key, e.getMessage());
+            } else {
+                log.warn("dropping cached chunk {}: {}; it will be fetched again", key, e.getMessage());
+            }
             discard(path);
             return null;
         } catch (IOException e) {

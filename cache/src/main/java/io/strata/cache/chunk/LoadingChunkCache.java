@@ -85,6 +85,11 @@ final class LoadingChunkCache implements ChunkCache {
     }
 
     @Override
+    public void readAhead(ChunkKey key) {
+        store.readAhead(Objects.requireNonNull(key, "key"));
+    }
+
+    @Override
     public CacheStats stats() {
         return counters.snapshot();
     }

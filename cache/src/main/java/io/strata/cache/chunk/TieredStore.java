@@ -2,6 +2,7 @@ package io.strata.cache.chunk;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,10 +20,19 @@ import org.slf4j.LoggerFactory;
  * itself), queued chunks are readable meanwhile, and {@link #close()} drains the queue, so a process that closes
  * its cache leaves every chunk on disk. A process killed first loses only chunks it fetched in its last moments:
  * the disk tier is still never left with a partial file (temp file, fsync, rename, as before).
+ *
+ * <p>Reading back is single flight per chunk: the kernel's readahead sends several reads of one file at once, and
+ * each used to read and check the same 4 MiB file (510 chunk-file reads for 256 chunks, measured). A
+ * {@link #readAhead} hint reads a chunk into memory on one of {@value #READ_AHEAD_THREADS} background threads, so a
+ * sequential reader finds the next chunk in memory instead of waiting for the disk once per chunk.
  */
 final class TieredStore implements ChunkStore {
 
     static final int WRITE_BEHIND_BYTES = 64 << 20;
+    /** Disk reads run in parallel: the disk keeps several requests in flight (virtio: 4 parallel ~20 % faster). */
+    static final int READ_AHEAD_THREADS = 4;
+    /** Read-ahead hints queued or running at most; more are dropped (a hint is only worth something early). */
+    static final int READ_AHEAD_QUEUE = 16;
     private static final long DRAIN_SECONDS = 120;
     private static final Logger LOG = LoggerFactory.getLogger(TieredStore.class);
 
@@ -30,6 +40,13 @@ final class TieredStore implements ChunkStore {
     private final DiskStore disk;
     private final Map<ChunkKey, byte[]> queued = new ConcurrentHashMap<>();
     private final Semaphore budget = new Semaphore(WRITE_BEHIND_BYTES);
+    private final Map<ChunkKey, CompletableFuture<byte[]>> diskReads = new ConcurrentHashMap<>();
+    private final Semaphore readAheadSlots = new Semaphore(READ_AHEAD_QUEUE);
+    private final ExecutorService readAheads = Executors.newFixedThreadPool(READ_AHEAD_THREADS, r -> {
+        Thread t = new Thread(r, "strata-cache-read-ahead");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "strata-cache-writer");
         t.setDaemon(true);
@@ -48,12 +65,57 @@ final class TieredStore implements ChunkStore {
             bytes = queued.get(key);
         }
         if (bytes == null) {
-            bytes = disk.read(key);
-            if (bytes != null) {
-                memory.write(key, bytes);
-            }
+            bytes = fromDisk(key);
         }
         return bytes;
+    }
+
+    @Override
+    public void readAhead(ChunkKey key) {
+        if (memory.contains(key) || queued.containsKey(key) || diskReads.containsKey(key)
+                || !readAheadSlots.tryAcquire()) {
+            return;
+        }
+        try {
+            readAheads.execute(() -> {
+                try {
+                    if (!memory.contains(key)) {
+                        fromDisk(key);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("read-ahead of chunk {} failed: {}", key, e.toString());
+                } finally {
+                    readAheadSlots.release();
+                }
+            });
+        } catch (RejectedExecutionException e) { // closing
+            readAheadSlots.release();
+        }
+    }
+
+    /** The chunk from disk, promoted to memory; one disk read per chunk however many threads ask at once. */
+    private byte[] fromDisk(ChunkKey key) {
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        CompletableFuture<byte[]> theirs = diskReads.putIfAbsent(key, mine);
+        if (theirs != null) {
+            return theirs.join(); // null when absent; a RuntimeException of theirs reaches us too
+        }
+        try {
+            byte[] bytes = memory.peek(key); // a read that just ended promoted it
+            if (bytes == null) {
+                bytes = disk.read(key);
+                if (bytes != null) {
+                    memory.write(key, bytes);
+                }
+            }
+            mine.complete(bytes);
+            return bytes;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            diskReads.remove(key, mine);
+        }
     }
 
     @Override
@@ -85,6 +147,7 @@ final class TieredStore implements ChunkStore {
 
     @Override
     public void close() throws IOException {
+        readAheads.shutdown();
         writer.shutdown();
         try {
             if (!writer.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {

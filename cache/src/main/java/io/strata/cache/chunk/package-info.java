@@ -8,11 +8,17 @@
  * <p>Choices, and why:
  * <ul>
  *   <li><b>Keys.</b> A chunk's own sha256 where the layer format gives one (identical chunks of any layer or
- *       image are one file), else layer digest + range. Content keys are verified on the way in and on every
- *       disk read; range files end in a SHA-256 trailer so truncation and rot are caught too.</li>
+ *       image are one file), else layer digest + range. Chunks are verified against their digests on the way in;
+ *       every file ends in a CRC-32C trailer checked on every disk read (truncation, rot, an older layout), at
+ *       memory speed where re-hashing with SHA-256 held cold sequential reads to a tenth of the disk's rate;
+ *       {@code strata cache verify} re-hashes content files against their names.</li>
  *   <li><b>Tiers.</b> Caffeine bounded by bytes (a weigher) over one file per chunk at
  *       {@code chunks/ab/cd/<name>}. {@code LoadingChunkCache} adds single flight (a map of futures; loads run
- *       outside any lock) and verification over any store, so one contract test covers memory, disk and both.</li>
+ *       outside any lock) and verification over any store, so one contract test covers memory, disk and both.
+ *       Memory over disk ({@code TieredStore}): a disk read is single flight too (concurrent kernel readahead
+ *       asks for the same chunk several times), new chunks reach the disk behind the reader, and
+ *       {@link io.strata.cache.chunk.ChunkCache#readAhead} lets a sequential reader have the next chunks read
+ *       from disk into memory in the background ({@link io.strata.cache.chunk.SequentialReadAhead}).</li>
  *   <li><b>Crash safety.</b> Write to {@code tmp/strata-chunk.PID.RAND.tmp}, fsync, rename under the final name:
  *       a name only ever refers to a complete, verified file. Temp files of dead processes (or older than a
  *       minute) are removed by a background task at open and by {@code verify}/{@code clear}.</li>

@@ -10,16 +10,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +41,7 @@ final class DiskStoreTest {
     }
 
     @Test
-    void write_contentChunk_storedAsPlainBytesUnderTwoLevelFanOut() throws IOException {
+    void write_contentChunk_storedAsBytesAndTrailerUnderTwoLevelFanOut() throws IOException {
         byte[] chunk = data(1, 4_000);
         ChunkKey key = keyOf(chunk);
         try (ChunkCache cache = disk(1 << 20)) {
@@ -49,7 +52,14 @@ final class DiskStoreTest {
         Path file = dir.resolve("chunks").resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4))
                 .resolve("sha256-" + hex);
 
-        assertArrayEquals(chunk, Files.readAllBytes(file));
+        byte[] stored = Files.readAllBytes(file);
+        assertArrayEquals(chunk, Arrays.copyOf(stored, chunk.length));
+        CRC32C crc = new CRC32C();
+        crc.update(chunk);
+        ByteBuffer trailer = ByteBuffer.wrap(stored, chunk.length, stored.length - chunk.length);
+        assertEquals(8, trailer.remaining());
+        assertEquals((int) crc.getValue(), trailer.getInt(), "CRC-32C of the bytes");
+        assertEquals(0x53434331, trailer.getInt(), "magic SCC1");
         try (var tmp = Files.list(dir.resolve("tmp"))) {
             assertEquals(0, tmp.count(), "temp files left behind");
         }
@@ -75,7 +85,23 @@ final class DiskStoreTest {
             assertArrayEquals(chunk, got);
         }
         assertEquals(1, loads.get());
-        assertArrayEquals(chunk, Files.readAllBytes(file), "the file was not replaced by a good copy");
+        assertArrayEquals(chunk, Arrays.copyOf(Files.readAllBytes(file), chunk.length),
+                "the file was not replaced by a good copy");
+    }
+
+    @Test
+    void get_fileOfTheOlderLayoutWithoutTrailer_droppedAndReloaded() throws IOException {
+        byte[] chunk = data(6, 8_000);
+        ChunkKey key = keyOf(chunk);
+        Path file = new ChunkFiles(dir).pathOf(key);
+        Files.createDirectories(file.getParent());
+        Files.write(file, chunk); // what strata wrote before chunk files had a trailer
+
+        try (ChunkCache cache = disk(1 << 20)) {
+            assertTrue(cache.getIfPresent(key).isEmpty(), "a file without trailer was trusted");
+            assertArrayEquals(chunk, cache.get(key, () -> chunk.clone()));
+        }
+        assertEquals(chunk.length + ChunkFiles.TRAILER_LENGTH, Files.size(file), "not rewritten in the new layout");
     }
 
     @Test
@@ -86,7 +112,7 @@ final class DiskStoreTest {
             cache.get(key, () -> chunk);
         }
         Path file = new ChunkFiles(dir).pathOf(key);
-        assertEquals(chunk.length + 32, Files.size(file));
+        assertEquals(chunk.length + 8, Files.size(file));
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(5_000);
         }
@@ -136,7 +162,7 @@ final class DiskStoreTest {
                 pool.shutdownNow();
             }
         }
-        long expected = chunks.stream().mapToLong(c -> c.length).sum();
+        long expected = chunks.stream().mapToLong(c -> c.length + ChunkFiles.TRAILER_LENGTH).sum();
 
         Ledger.State s = new Ledger(dir.resolve("ledger"), st -> fail("ledger unreadable")).snapshot();
 
@@ -172,7 +198,8 @@ final class DiskStoreTest {
             chunks.add(data(300 + i, 10_000));
         }
         ChunkFiles files = new ChunkFiles(dir);
-        try (ChunkCache cache = disk(50_000)) {
+        long bound = 5 * (10_000 + ChunkFiles.TRAILER_LENGTH); // exactly five chunk files
+        try (ChunkCache cache = disk(bound)) {
             for (int i = 0; i < 5; i++) {
                 byte[] c = chunks.get(i);
                 cache.get(keyOf(c), () -> c);
@@ -189,7 +216,7 @@ final class DiskStoreTest {
         assertTrue(Files.exists(files.pathOf(keyOf(chunks.get(0)))), "the most recently used chunk was evicted");
         assertFalse(Files.exists(files.pathOf(keyOf(chunks.get(1)))), "the least recently used chunk survived");
         assertTrue(Files.exists(files.pathOf(keyOf(chunks.get(5)))), "the new chunk was not stored");
-        assertTrue(bytesOnDisk() <= 50_000);
+        assertTrue(bytesOnDisk() <= bound);
     }
 
     @Test
@@ -209,7 +236,7 @@ final class DiskStoreTest {
                 cache.get(keyOf(c), () -> c);
             }
         }
-        assertEquals(600_000, bytesOnDisk());
+        assertEquals(20 * (30_000 + ChunkFiles.TRAILER_LENGTH), bytesOnDisk());
 
         disk(200_000).close(); // close waits for the start-up maintenance
 

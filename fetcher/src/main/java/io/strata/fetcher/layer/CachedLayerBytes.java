@@ -2,6 +2,7 @@ package io.strata.fetcher.layer;
 
 import io.strata.cache.chunk.ChunkCache;
 import io.strata.cache.chunk.ChunkKey;
+import io.strata.cache.chunk.SequentialReadAhead;
 import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.source.BlobSource;
@@ -33,6 +34,7 @@ final class CachedLayerBytes implements StoredBytes {
     private final Digest diffId;
     private final long length;
     private final ChunkCache chunks;
+    private final SequentialReadAhead readAhead;
     private final Path spoolDir;
     private final LayerStats stats;
     private final ReentrantLock refetchLock = new ReentrantLock();
@@ -44,6 +46,8 @@ final class CachedLayerBytes implements StoredBytes {
         this.diffId = diffId;
         this.length = length;
         this.chunks = chunks;
+        this.readAhead = new SequentialReadAhead(chunks, // 8 MiB of 1 MiB chunks
+                n -> keyOf(layer, n * CHUNK_SIZE, (int) Math.min(CHUNK_SIZE, length - n * CHUNK_SIZE)), 8);
         this.spoolDir = spoolDir;
         this.stats = stats;
     }
@@ -59,6 +63,7 @@ final class CachedLayerBytes implements StoredBytes {
         int done = 0;
         while (done < len) {
             long start = pos - pos % CHUNK_SIZE;
+            readAhead.reading(start / CHUNK_SIZE, (length - 1) / CHUNK_SIZE);
             int chunkLength = (int) Math.min(CHUNK_SIZE, length - start);
             byte[] chunk = chunks.get(keyOf(layer, start, chunkLength), () -> refetch(start, chunkLength));
             if (chunk.length != chunkLength) {

@@ -2,6 +2,7 @@ package io.strata.fetcher.layer.estargz;
 
 import io.strata.cache.chunk.ChunkCache;
 import io.strata.cache.chunk.ChunkKey;
+import io.strata.cache.chunk.SequentialReadAhead;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.layer.Entry;
 import io.strata.fetcher.layer.EntryReader;
@@ -46,6 +47,7 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles, Prefetche
     private final Digest layer;
     private final ChunkTable table;
     private final ChunkCache cache;
+    private final SequentialReadAhead readAhead;
     private final LayerStats stats;
     private final TransferCounter counter;
     private final List<String> prioritized;
@@ -57,6 +59,8 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles, Prefetche
         this.layer = layer;
         this.table = table;
         this.cache = cache;
+        // eStargz chunks are 4 MiB by default (ctr-remote, strata convert): two ahead is 8 MiB
+        this.readAhead = new SequentialReadAhead(cache, c -> key((int) c), 4);
         this.stats = stats;
         this.counter = counter;
         this.prioritized = List.copyOf(prioritized);
@@ -98,6 +102,7 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles, Prefetche
         int n = (int) Math.min(length, file.size() - offset);
         int first = table.chunkAt(file, offset);
         int last = table.chunkAt(file, offset + n - 1);
+        readAhead.reading(last, file.first() + file.count() - 1);
         byte[][] chunks = new byte[last - first + 1][];
         boolean missed = false;
         for (int c = first; c <= last; c++) {

@@ -2,6 +2,7 @@ package io.strata.fetcher.layer.gzindex;
 
 import io.strata.cache.chunk.ChunkCache;
 import io.strata.cache.chunk.ChunkKey;
+import io.strata.cache.chunk.SequentialReadAhead;
 import io.strata.fetcher.layer.LayerStats;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class LazyGzipBytes implements Closeable {
     private final CheckpointIndex index;
     private final CheckpointReader reader;
     private final ChunkCache chunks;
+    private final SequentialReadAhead readAhead;
     private final LayerStats stats;
     private final String layer;
     /** Verified leading bytes of chunks that straddled the end of an earlier fetch, by chunk start; a few only. */
@@ -42,6 +44,7 @@ public final class LazyGzipBytes implements Closeable {
         this.index = index;
         this.reader = reader;
         this.chunks = chunks;
+        this.readAhead = new SequentialReadAhead(chunks, n -> key(n * CHUNK_SIZE), 8); // 8 MiB of 1 MiB chunks
         this.stats = stats;
         this.layer = index.layer().toString();
     }
@@ -61,6 +64,7 @@ public final class LazyGzipBytes implements Closeable {
         int done = 0;
         while (done < len) {
             long start = pos - pos % CHUNK_SIZE;
+            readAhead.reading(start / CHUNK_SIZE, (length() - 1) / CHUNK_SIZE);
             int chunkLength = chunkLength(start);
             byte[] chunk = chunks.get(key(start), () -> load(start));
             if (chunk.length != chunkLength) {

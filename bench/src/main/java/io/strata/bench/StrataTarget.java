@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * A strata mount of the benchmark image, made the way a user makes it: {@code strata mount --no-service} (its own
- * mount process, so that a fresh mount starts with an empty memory tier and nothing else in memory), read-only,
+ * mount process, so that a fresh mount starts with an empty memory tier and nothing else in memory) or, with a
+ * resident {@code strata service}, a new mount in the service's JVM (empty memory tier too, JIT-compiled code kept),
+ * read-only,
  * without background prefetch (except to fill the cache), over a cache directory of its own. With a profile directory, every mount process
  * records a JFR profile ({@code jcmd PID JFR.start}) until it is unmounted.
  */
@@ -27,6 +29,7 @@ final class StrataTarget implements Target {
     private final String cacheMaxSize;
     private final Path mountpoint;
     private final Path profileDir;
+    private final boolean service;
     private int mounts;
     private boolean recording;
 
@@ -34,7 +37,9 @@ final class StrataTarget implements Target {
      * @param classPath  the strata jar (and optionally the bench jar) to run the command line from
      * @param profileDir where to write one JFR recording per mount, or null for none
      */
-    StrataTarget(String classPath, String image, Path cacheDir, String cacheMaxSize, Path mountpoint, Path profileDir) {
+    StrataTarget(String classPath, String image, Path cacheDir, String cacheMaxSize, Path mountpoint, Path profileDir,
+                 boolean service) {
+        this.service = service;
         this.classPath = classPath;
         this.image = image;
         this.cacheDir = cacheDir;
@@ -55,7 +60,8 @@ final class StrataTarget implements Target {
 
     @Override
     public String coldSource() {
-        return "strata's chunk cache on the disk (a new mount process: empty memory tier)";
+        return service ? "strata's chunk cache on the disk (a new mount in the resident service: empty memory tier)"
+                : "strata's chunk cache on the disk (a new mount process: empty memory tier)";
     }
 
     @Override
@@ -99,8 +105,12 @@ final class StrataTarget implements Target {
     private void mount(String prefetch, String purpose) throws IOException {
         close();
         Files.createDirectories(mountpoint);
-        strata(MOUNT_TIMEOUT_SECONDS, "mount", "--no-service", "--cache-dir", cacheDir.toString(), "--cache-max-size",
-                cacheMaxSize, "--prefetch", prefetch, image, mountpoint.toString());
+        List<String> args = new ArrayList<>(List.of("mount", "--cache-dir", cacheDir.toString(), "--cache-max-size",
+                cacheMaxSize, "--prefetch", prefetch, image, mountpoint.toString()));
+        if (!service) {
+            args.add(1, "--no-service");
+        }
+        strata(MOUNT_TIMEOUT_SECONDS, args.toArray(String[]::new));
         mounts++;
         if (profileDir != null) {
             Files.createDirectories(profileDir);
@@ -144,7 +154,21 @@ final class StrataTarget implements Target {
         }
     }
 
+    /** {@code strata service start}: from now on, mounts without {@code --no-service} are served by it. */
+    static void startService(String classPath) throws IOException {
+        run(classPath, 300, "service", "start");
+    }
+
+    /** {@code strata service stop} (unmounts what it still serves). */
+    static void stopService(String classPath) throws IOException {
+        run(classPath, 300, "service", "stop");
+    }
+
     private String strata(long timeoutSeconds, String... args) throws IOException {
+        return run(classPath, timeoutSeconds, args);
+    }
+
+    private static String run(String classPath, long timeoutSeconds, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(jdkTool("java"), "-cp", classPath, MAIN));
         cmd.addAll(List.of(args));
         return Exec.run(timeoutSeconds, Map.of("LC_ALL", "C.UTF-8"), cmd);

@@ -73,6 +73,11 @@ public final class WarmBench implements Callable<Integer> {
             + " some speed: for finding where time goes, not for the tables).")
     boolean jfr;
 
+    @Option(names = "--service", description = "Mount strata through a resident 'strata service' started for the run"
+            + " (each mount still its own, with an empty memory tier; the JVM stays, warm), as a host that runs the"
+            + " service does. Default: every mount its own process, as 'strata mount --no-service'.")
+    boolean service;
+
     @Option(names = "--keep", description = "Keep the work directory (image, unpacked layers, cache).")
     boolean keep;
 
@@ -149,7 +154,7 @@ public final class WarmBench implements Callable<Integer> {
         String command = (args.isEmpty() || !args.get(0).equals("bench") ? "strata bench " : "strata ")
                 + (args.isEmpty() ? "warm" : String.join(" ", args));
         return new WarmSetup(new BenchImage.Spec(treeList, treeBytes, bigFiles, bigBytes, seed), reps, reads, format,
-                classPath, outDir, jfr, command);
+                classPath, outDir, jfr, service, command);
     }
 
     /** The jar this JVM runs the strata command line from, as the {@code ./strata} launcher puts it first. */

@@ -49,12 +49,16 @@ final class WarmRun {
         String ref = BenchImage.push(image, registry.host(), setup.format(), Files.createDirectories(work.resolve("spool")));
 
         Path mnt = work.resolve("mnt");
+        if (setup.service()) {
+            StrataTarget.startService(setup.strataClassPath());
+            cleanup.add("stop the strata service", () -> StrataTarget.stopService(setup.strataClassPath()));
+        }
         Target plain = Baselines.plain(unpacked.plain());
         Target overlay = Baselines.kernelOverlay(unpacked, mnt.resolve("overlay"));
         Target fuse = Baselines.fuseOverlayfs(unpacked, mnt.resolve("fuse-overlayfs"));
         StrataTarget strata = new StrataTarget(setup.strataClassPath(), ref, work.resolve("cache"),
                 (setup.dataBytes() * 3 / (1 << 20) + 1024) + "M", mnt.resolve("strata"),
-                setup.jfr() ? setup.out().resolve("jfr") : null);
+                setup.jfr() ? setup.out().resolve("jfr") : null, setup.service());
         List<Target> targets = List.of(plain, overlay, fuse, strata);
         for (Target t : targets) {
             cleanup.add("unmount " + t.name() + " at " + t.root(), t::close);
@@ -156,7 +160,9 @@ final class WarmRun {
         settings.put("union cases (top layer)", String.join("; ", image.cases()));
         settings.put("targets", "plain: " + unpacked.plain() + " (umoci unpack); overlay: mount -t overlay -o ro,"
                 + "lowerdir=4:3:2:1 (tar per layer, whiteouts as 0:0 devices, opaque as trusted.overlay.opaque); "
-                + fuseOverlayfsVersion() + ": -o lowerdir=4:3:2:1, default options; strata: strata mount --no-service"
+                + fuseOverlayfsVersion() + ": -o lowerdir=4:3:2:1, default options; strata: strata mount"
+                + (setup.service() ? " through a resident strata service started for the run (a new mount each time,"
+                        + " with its own empty memory tier, in a JVM that stays)" : " --no-service (a new process each time)")
                 + " --prefetch none (read-only, kernel_cache, 3600 s timeouts)");
         settings.put("workloads", String.format(Locale.ROOT, "one Java code path for all: sequential read of the large"
                 + " files through FileChannel in 1 MiB reads into a direct buffer (MB = 10^6 bytes); %d random 4 KiB"

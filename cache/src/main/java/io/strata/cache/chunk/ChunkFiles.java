@@ -106,6 +106,9 @@ final class ChunkFiles {
         return chunks.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(name);
     }
 
+    /** Files from this size on are read with {@code O_DIRECT} ({@link DirectReads}). */
+    static final long DIRECT_AT_LEAST = 1 << 20;
+
     /** Bytes of the trailer after a chunk's bytes: CRC-32C, then {@link #MAGIC}. */
     static final int TRAILER_LENGTH = 8;
     /** "SCC1": Strata chunk, CRC-32C trailer, layout 1. */
@@ -163,10 +166,12 @@ final class ChunkFiles {
             }
             byte[] payload = new byte[(int) payloadSize];
             ByteBuffer stored = ByteBuffer.allocate(TRAILER_LENGTH);
-            ByteBuffer[] parts = {ByteBuffer.wrap(payload), stored};
-            while (stored.hasRemaining()) {
-                if (ch.read(parts) < 0) {
-                    throw new CorruptChunkException(path, "shorter than its size " + size + " while reading");
+            if (size < DIRECT_AT_LEAST || !DirectReads.read(path, size, payload, stored)) {
+                ByteBuffer[] parts = {ByteBuffer.wrap(payload), stored};
+                while (stored.hasRemaining()) {
+                    if (ch.read(parts) < 0) {
+                        throw new CorruptChunkException(path, "shorter than its size " + size + " while reading");
+                    }
                 }
             }
             stored.flip();

@@ -2,6 +2,7 @@ package io.strata.cache.chunk;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +43,7 @@ final class TieredStore implements ChunkStore {
     private final Semaphore budget = new Semaphore(WRITE_BEHIND_BYTES);
     private final Map<ChunkKey, CompletableFuture<byte[]>> diskReads = new ConcurrentHashMap<>();
     private final Semaphore readAheadSlots = new Semaphore(READ_AHEAD_QUEUE);
+    private final Set<ChunkKey> readAheadsPending = ConcurrentHashMap.newKeySet();
     private final ExecutorService readAheads = Executors.newFixedThreadPool(READ_AHEAD_THREADS, r -> {
         Thread t = new Thread(r, "strata-cache-read-ahead");
         t.setDaemon(true);
@@ -72,8 +74,16 @@ final class TieredStore implements ChunkStore {
 
     @Override
     public void readAhead(ChunkKey key) {
-        if (memory.contains(key) || queued.containsKey(key) || diskReads.containsKey(key)
-                || !readAheadSlots.tryAcquire()) {
+        if (memory.contains(key) || queued.containsKey(key) || diskReads.containsKey(key)) {
+            return;
+        }
+        // Every FUSE read of a chunk hints the same next chunks: one task per chunk, or duplicates would fill the
+        // queue and park the read-ahead threads on each other's flights.
+        if (!readAheadsPending.add(key)) {
+            return;
+        }
+        if (!readAheadSlots.tryAcquire()) {
+            readAheadsPending.remove(key);
             return;
         }
         try {
@@ -85,10 +95,12 @@ final class TieredStore implements ChunkStore {
                 } catch (RuntimeException e) {
                     LOG.debug("read-ahead of chunk {} failed: {}", key, e.toString());
                 } finally {
+                    readAheadsPending.remove(key);
                     readAheadSlots.release();
                 }
             });
         } catch (RejectedExecutionException e) { // closing
+            readAheadsPending.remove(key);
             readAheadSlots.release();
         }
     }

@@ -105,6 +105,25 @@ final class DiskStoreTest {
     }
 
     @Test
+    void get_largeChunkIntactOrCut_servedOrReloaded() throws IOException {
+        byte[] chunk = data(7, (4 << 20) + 123); // large enough to be read with O_DIRECT, not a multiple of 4096
+        ChunkKey key = keyOf(chunk);
+        try (ChunkCache cache = disk(64 << 20)) {
+            cache.get(key, () -> chunk);
+        }
+        try (ChunkCache cache = disk(64 << 20)) {
+            assertArrayEquals(chunk, cache.getIfPresent(key).orElseThrow(), "an intact large chunk was not served");
+        }
+        Path file = new ChunkFiles(dir).pathOf(key);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(3 << 20);
+        }
+        try (ChunkCache cache = disk(64 << 20)) {
+            assertTrue(cache.getIfPresent(key).isEmpty(), "a cut large chunk was returned");
+        }
+    }
+
+    @Test
     void get_truncatedRangeFile_reloaded() throws IOException {
         ChunkKey key = ChunkKey.ofRange("sha256:" + "cd".repeat(32), 0, 100);
         byte[] chunk = data(3, 8_000);

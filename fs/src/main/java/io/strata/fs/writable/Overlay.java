@@ -71,16 +71,7 @@ final class Overlay {
 
     /** What the merged tree has at {@code path}. */
     Resolved resolve(String path) throws IOException {
-        lock.readLock().lock();
-        try {
-            Resolved r = view.resolve(path);
-            if (r == null) {
-                throw Errors.noEntry(path);
-            }
-            return r;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return underReadLock(path, r -> r);
     }
 
     /** Fills {@code st} for {@code path}. */
@@ -165,12 +156,7 @@ final class Overlay {
     }
 
     String readlink(String path) throws IOException {
-        lock.readLock().lock();
-        try {
-            Resolved r = view.resolve(path);
-            if (r == null) {
-                throw Errors.noEntry(path);
-            }
+        return underReadLock(path, r -> {
             if (r.inUpper()) {
                 return HostFs.readlink(tree.host(path));
             }
@@ -179,9 +165,7 @@ final class Overlay {
                 throw Errors.of(Errno.EINVAL, "/" + path + " is not a symlink");
             }
             return target;
-        } finally {
-            lock.readLock().unlock();
-        }
+        });
     }
 
     /** Opens {@code path}: a write access or O_TRUNC copies a lower file up first (without content for O_TRUNC). */
@@ -278,12 +262,7 @@ final class Overlay {
 
     /** The attribute's length, copied into {@code value} unless {@code size} is 0. */
     long getxattr(String path, String name, Pointer value, long size) throws IOException {
-        lock.readLock().lock();
-        try {
-            Resolved r = view.resolve(path);
-            if (r == null) {
-                throw Errors.noEntry(path);
-            }
+        return underReadLock(path, r -> {
             if (r.inUpper()) {
                 return HostFs.getxattr(tree.host(path), name, value, size);
             }
@@ -297,26 +276,17 @@ final class Overlay {
                 }
                 value.put(0, bytes, 0, bytes.length);
             }
-            return bytes.length;
-        } finally {
-            lock.readLock().unlock();
-        }
+            return (long) bytes.length;
+        });
     }
 
     List<String> listxattr(String path) throws IOException {
-        lock.readLock().lock();
-        try {
-            Resolved r = view.resolve(path);
-            if (r == null) {
-                throw Errors.noEntry(path);
-            }
+        return underReadLock(path, r -> {
             if (r.inUpper()) {
                 return HostFs.listxattr(tree.host(path));
             }
             return List.copyOf(r.lower().entry().xattrs().keySet());
-        } finally {
-            lock.readLock().unlock();
-        }
+        });
     }
 
     /** {@code statvfs} of the filesystem that holds {@code upper/}: that is where new data goes. */
@@ -370,6 +340,26 @@ final class Overlay {
             } finally {
                 lock.readLock().unlock();
             }
+        }
+    }
+
+    /** What a read-only operation does with the entry at a path that exists. */
+    @FunctionalInterface
+    private interface OnResolved<T> {
+        T apply(Resolved r) throws IOException;
+    }
+
+    /** Runs {@code op} on the resolved {@code path} under the read lock; a missing path is ENOENT. */
+    private <T> T underReadLock(String path, OnResolved<T> op) throws IOException {
+        lock.readLock().lock();
+        try {
+            Resolved r = view.resolve(path);
+            if (r == null) {
+                throw Errors.noEntry(path);
+            }
+            return op.apply(r);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 }

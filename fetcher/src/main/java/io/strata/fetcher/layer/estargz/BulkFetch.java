@@ -5,14 +5,12 @@ import io.strata.cache.chunk.ChunkKey;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.TransferCounter;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,15 +113,8 @@ final class BulkFetch {
 
     /** Inflates one member and offers each of its chunks to the cache, which verifies it, then to waiting readers. */
     private void deliver(Member m, byte[] compressed) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 1 << 16)) {
-            long position = 0;
-            for (int c : m.chunks()) { // stream order, no overlap (TocIndex checked)
-                in.skipNBytes(table.innerOffset[c] - position);
-                byte[] bytes = in.readNBytes(table.size[c]);
-                position = table.innerOffset[c] + bytes.length;
-                if (bytes.length != table.size[c]) {
-                    throw new EOFException("the member's stream ends after " + position + " bytes");
-                }
+        try {
+            MemberChunks.inflate(table, compressed, 0, compressed.length, m.chunks(), (c, bytes) -> {
                 try {
                     cache.put(ChunkKey.ofContent(table.digest[c]), bytes);
                     arrivals.deliver(c, bytes);
@@ -133,7 +124,7 @@ final class BulkFetch {
                             e.getMessage());
                     arrivals.abandon(c);
                 }
-            }
+            });
         } catch (IOException e) {
             LOG.warn("layer {}: prefetched gzip member at blob offset {} cannot be decompressed (its files are read"
                     + " on demand instead): {}", layer.shortForm(), m.start(), e.toString());

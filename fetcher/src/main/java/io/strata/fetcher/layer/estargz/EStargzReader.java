@@ -12,14 +12,10 @@ import io.strata.fetcher.layer.LayerStats;
 import io.strata.fetcher.layer.PrefetchesInBulk;
 import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.TransferCounter;
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,33 +202,29 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles, Prefetche
         for (int c = from; c <= to; c++) {
             wantedEnd = Math.max(wantedEnd, table.innerOffset[c] + table.size[c]);
         }
-        int missing = wanted.length;
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(buf, off, len), 1 << 16)) {
-            long position = 0;
-            for (int c : member) { // in stream order, without overlap (TocIndex checked)
-                boolean isWanted = c >= from && c <= to;
-                if (!isWanted && table.innerOffset[c] + table.size[c] > wantedEnd + SIBLING_BUDGET) {
-                    break; // every wanted chunk ends before it, so they are all read
+        long end = wantedEnd;
+        try {
+            MemberChunks.inflate(table, buf, off, len, member, new MemberChunks.Sink() {
+                @Override
+                public boolean stopBefore(int c) { // every wanted chunk ends before it, so they are all read
+                    return (c < from || c > to) && table.innerOffset[c] + table.size[c] > end + SIBLING_BUDGET;
                 }
-                in.skipNBytes(table.innerOffset[c] - position);
-                byte[] bytes = in.readNBytes(table.size[c]);
-                position = table.innerOffset[c] + bytes.length;
-                if (bytes.length != table.size[c]) {
-                    throw new EOFException("its gzip member's stream ends after " + position + " bytes");
+
+                @Override
+                public void accept(int c, byte[] bytes) {
+                    if (c >= from && c <= to) {
+                        wanted[c - from] = bytes;
+                    } else {
+                        keepSibling(c, bytes);
+                    }
                 }
-                if (isWanted) {
-                    wanted[c - from] = bytes;
-                    missing--;
-                } else {
-                    keepSibling(c, bytes);
-                }
-            }
+            });
         } catch (IOException e) {
-            if (missing > 0) {
-                int current = from;
-                while (wanted[current - from] != null) {
-                    current++;
-                }
+            int current = from;
+            while (current <= to && wanted[current - from] != null) {
+                current++;
+            }
+            if (current <= to) {
                 throw new IOException("eStargz layer " + layer + ": chunk at file offset " + table.fileOffset[current]
                         + " of '" + entry.path() + "' (" + table.size[current] + " bytes at innerOffset "
                         + table.innerOffset[current] + " of the gzip member at blob offset "

@@ -171,7 +171,8 @@ final class WarmRun {
                 setup.randomReads(), setup.image().seed()));
         settings.put("repetitions", setup.repetitions() + " rounds, targets interleaved within each (order rotated per"
                 + " round); median and p10/p90 of the rounds");
-        settings.put("cold", "each target (re)mounted (a new process for the FUSE daemons), then sync; echo 3 >"
+        settings.put("cold", "each target (re)mounted (" + (setup.service() ? "a new process for fuse-overlayfs, a new"
+                + " mount in the resident service for strata" : "a new process for the FUSE daemons") + "), then sync; echo 3 >"
                 + " /proc/sys/vm/drop_caches; O_DIRECT is not used (FUSE does not honour it), so cold means dropped caches");
     }
 

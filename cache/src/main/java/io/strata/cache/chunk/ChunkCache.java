@@ -49,6 +49,15 @@ public interface ChunkCache extends Closeable {
     Optional<byte[]> getIfPresent(ChunkKey key);
 
     /**
+     * Copies {@code [offset, offset + length)} of chunk {@code key}, which is {@code chunkLength} bytes long, into
+     * {@code dst} if it is cached, reading from disk only the 64 KiB blocks that hold the range (each checked):
+     * for random reads, which would otherwise read a whole chunk for a few bytes. Never loads.
+     *
+     * @return whether the bytes were copied (false: not cached, or dropped as corrupt)
+     */
+    boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length);
+
+    /**
      * A hint that {@code key} will be read soon: if it is on disk but not in memory, it is read into memory in the
      * background (bounded; hints beyond the bound are dropped). Never loads from the network, never blocks.
      */

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32C;
 
 /**
  * The only class that knows the disk layout and the chunk file format.
@@ -29,12 +28,13 @@ import java.util.zip.CRC32C;
  *                               which never have this prefix and suffix)
  *   ledger                      size, entry count and persisted counters ({@link Ledger})
  * </pre>
- * The trailer is 8 bytes: the CRC-32C of the bytes and the magic {@code SCC1}. Chunks are verified against their
- * digests on the way in (before they are written); reading one back checks the trailer, which catches a truncated,
- * rotten or foreign file at memory speed (CRC-32C runs at over 20 GB/s here, SHA-256 at 1.3 GB/s, and a cold
- * sequential read through the disk tier has to keep up with the disk). {@link #readVerified} also checks a
- * content-addressed file against its name, for {@code strata cache verify}. A file without the magic was written
- * by an older layout and is dropped like a corrupt one.
+ * The trailer ({@link ChunkFileFormat}) holds a CRC-32C of every 64 KiB block. Chunks are verified against their
+ * digests on the way in (before they are written); reading one back checks the CRCs of what was read, which
+ * catches a truncated, rotten or foreign file at memory speed (CRC-32C runs at over 20 GB/s here, SHA-256 at
+ * 1.3 GB/s, and a cold sequential read through the disk tier has to keep up with the disk), and lets a random
+ * read take one block of a chunk ({@link #readPart}). {@link #readVerified} also checks a content-addressed file
+ * against its name, for {@code strata cache verify}. A file without the magic was written by an older layout and
+ * is dropped like a corrupt one.
  *
  * The two-level fan-out keeps directories at a few hundred entries even for millions of chunks.
  */
@@ -109,14 +109,9 @@ final class ChunkFiles {
     /** Files from this size on are read with {@code O_DIRECT} ({@link DirectReads}). */
     static final long DIRECT_AT_LEAST = 1 << 20;
 
-    /** Bytes of the trailer after a chunk's bytes: CRC-32C, then {@link #MAGIC}. */
-    static final int TRAILER_LENGTH = 8;
-    /** "SCC1": Strata chunk, CRC-32C trailer, layout 1. */
-    static final int MAGIC = 0x53434331;
-
     /** Bytes the file of {@code key} with {@code payloadLength} bytes of content takes. */
     static long storedSize(ChunkKey key, int payloadLength) {
-        return (long) payloadLength + TRAILER_LENGTH;
+        return (long) payloadLength + ChunkFileFormat.tailLength(payloadLength);
     }
 
     /** Writes the chunk file to a new temp file and forces it to disk; the caller renames or deletes it. */
@@ -125,7 +120,7 @@ final class ChunkFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
         boolean ok = false;
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer[] parts = {ByteBuffer.wrap(payload), trailer(payload)};
+            ByteBuffer[] parts = {ByteBuffer.wrap(payload), ChunkFileFormat.tail(payload)};
             while (parts[parts.length - 1].hasRemaining()) {
                 ch.write(parts);
             }
@@ -141,14 +136,8 @@ final class ChunkFiles {
         }
     }
 
-    private static ByteBuffer trailer(byte[] payload) {
-        CRC32C crc = new CRC32C();
-        crc.update(payload, 0, payload.length);
-        return ByteBuffer.allocate(TRAILER_LENGTH).putInt((int) crc.getValue()).putInt(MAGIC).flip();
-    }
-
     /**
-     * The payload of a chunk file whose trailer matches it (what every cache read does).
+     * The payload of a chunk file whose every block matches its CRC (what a whole read from the cache does).
      *
      * @throws NoSuchFileException if it is not there (evicted, never written)
      * @throws CorruptChunkException if it is truncated, rotten, from an older layout or not a chunk file
@@ -160,30 +149,89 @@ final class ChunkFiles {
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            long payloadSize = size - TRAILER_LENGTH;
-            if (payloadSize < 0 || payloadSize > Integer.MAX_VALUE - 16) {
-                throw new CorruptChunkException(path, "impossible size " + size);
+            long n = ChunkFileFormat.payloadLength(size);
+            if (n < 0 || n > Integer.MAX_VALUE - 16) {
+                throw wrongSize(ch, path, "impossible size " + size);
             }
-            byte[] payload = new byte[(int) payloadSize];
-            ByteBuffer stored = ByteBuffer.allocate(TRAILER_LENGTH);
-            if (size < DIRECT_AT_LEAST || !DirectReads.read(path, size, payload, stored)) {
-                ByteBuffer[] parts = {ByteBuffer.wrap(payload), stored};
-                while (stored.hasRemaining()) {
+            byte[] payload = new byte[(int) n];
+            ByteBuffer tail = ByteBuffer.allocate(ChunkFileFormat.tailLength(n));
+            if (size < DIRECT_AT_LEAST || !DirectReads.read(path, size, payload, tail)) {
+                ByteBuffer[] parts = {ByteBuffer.wrap(payload), tail};
+                while (tail.hasRemaining()) {
                     if (ch.read(parts) < 0) {
                         throw new CorruptChunkException(path, "shorter than its size " + size + " while reading");
                     }
                 }
             }
-            stored.flip();
-            int crc = stored.getInt();
-            if (stored.getInt() != MAGIC) {
-                throw new CorruptChunkException(path, "no chunk trailer (written by an older strata, or truncated)",
-                        true);
-            }
-            if (crc != (int) trailer(payload).getInt()) {
-                throw new CorruptChunkException(path, "its CRC-32C does not match its bytes (rotten or truncated)");
+            check(path, tail.array(), n);
+            int bad = ChunkFileFormat.badBlock(payload, 0, payload.length, 0, tail.array());
+            if (bad >= 0) {
+                throw new CorruptChunkException(path, "block " + bad + " does not match its CRC-32C (rotten)");
             }
             return payload;
+        }
+    }
+
+    /**
+     * Copies {@code payload[offset, offset + length)} of the chunk file at {@code path}, whose payload is
+     * {@code payloadLength} bytes, into {@code dst[dstOffset...]}, reading only the trailer and the 64 KiB blocks
+     * that hold the range, each checked against its CRC.
+     *
+     * @throws NoSuchFileException if it is not there
+     * @throws CorruptChunkException if its size, trailer or a block read does not check out
+     */
+    void readPart(Path path, long payloadLength, int offset, byte[] dst, int dstOffset, int length) throws IOException {
+        if (offset < 0 || length <= 0 || offset > payloadLength - length) {
+            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") is not inside a chunk of "
+                    + payloadLength + " bytes");
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size != payloadLength + ChunkFileFormat.tailLength(payloadLength)) {
+                throw wrongSize(ch, path, "size " + size + " instead of " + (payloadLength
+                        + ChunkFileFormat.tailLength(payloadLength)) + " for a chunk of " + payloadLength + " bytes");
+            }
+            byte[] tail = new byte[ChunkFileFormat.tailLength(payloadLength)];
+            readFully(ch, path, tail, payloadLength);
+            check(path, tail, payloadLength);
+            int firstBlock = offset / ChunkFileFormat.BLOCK;
+            int from = firstBlock * ChunkFileFormat.BLOCK;
+            long to = Math.min(payloadLength, ((long) offset + length + ChunkFileFormat.BLOCK - 1)
+                    / ChunkFileFormat.BLOCK * ChunkFileFormat.BLOCK);
+            byte[] blocks = new byte[(int) (to - from)];
+            readFully(ch, path, blocks, from);
+            int bad = ChunkFileFormat.badBlock(blocks, 0, blocks.length, firstBlock, tail);
+            if (bad >= 0) {
+                throw new CorruptChunkException(path, "block " + bad + " does not match its CRC-32C (rotten)");
+            }
+            System.arraycopy(blocks, offset - from, dst, dstOffset, length);
+        }
+    }
+
+    private static void check(Path path, byte[] tail, long payloadLength) throws CorruptChunkException {
+        String why = ChunkFileFormat.checkTail(tail, payloadLength);
+        if (why != null) {
+            throw new CorruptChunkException(path, why, why.equals(ChunkFileFormat.OLDER_LAYOUT));
+        }
+    }
+
+    /** A file whose size does not fit: from an older layout (no magic at its end), else cut short or grown. */
+    private static CorruptChunkException wrongSize(FileChannel ch, Path path, String why) throws IOException {
+        ByteBuffer last = ByteBuffer.allocate(4);
+        long size = ch.size();
+        if (size >= 4) {
+            ch.read(last, size - 4);
+        }
+        boolean older = last.position() < 4 || last.getInt(0) != ChunkFileFormat.MAGIC;
+        return new CorruptChunkException(path, older ? ChunkFileFormat.OLDER_LAYOUT : why, older);
+    }
+
+    private static void readFully(FileChannel ch, Path path, byte[] into, long position) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(into);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, position + buf.position()) < 0) {
+                throw new CorruptChunkException(path, "shorter than expected while reading");
+            }
         }
     }
 

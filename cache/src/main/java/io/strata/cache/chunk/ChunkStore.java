@@ -19,6 +19,19 @@ interface ChunkStore extends Closeable {
     default void readAhead(ChunkKey key) {
     }
 
+    /**
+     * Copies {@code [offset, offset + length)} of chunk {@code key} (of {@code chunkLength} bytes) into {@code dst}
+     * if the store holds it intact; false otherwise. A disk store reads only the part (and its blocks' checks).
+     */
+    default boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
+        byte[] bytes = read(key);
+        if (bytes == null || bytes.length != chunkLength) {
+            return false;
+        }
+        System.arraycopy(bytes, offset, dst, dstOffset, length);
+        return true;
+    }
+
     /** Keeps verified bytes; may decline (too big for the bound). Failing here never fails a reader. */
     void write(ChunkKey key, byte[] verified) throws IOException;
 

@@ -100,18 +100,35 @@ final class DiskStore implements ChunkStore {
         } catch (NoSuchFileException absent) {
             return null;
         } catch (ChunkFiles.CorruptChunkException e) {
-            // Never return a doubtful chunk: drop it, and the caller loads it afresh.
-            if (e.olderLayout()) {
-                log.debug("dropping cached chunk {}: {}; it will be fetched again", key, e.getMessage());
-            } else {
-                log.warn("dropping cached chunk {}: {}; it will be fetched again", key, e.getMessage());
-            }
-            discard(path);
+            dropCorrupt(key, path, e);
             return null;
         } catch (IOException e) {
             // Not evidence against the file (an interrupted thread, no file descriptors left): keep it, load anew.
             log.warn("could not read cached chunk {} from {}: {}; fetching it instead", key, path, e.toString());
             return null;
+        } finally {
+            evictor.unpin(name);
+        }
+    }
+
+    @Override
+    public boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
+        Path path = files.pathOf(key);
+        String name = key.fileName();
+        evictor.pin(name);
+        try {
+            files.readPart(path, chunkLength, offset, dst, dstOffset, length);
+            touch(path);
+            counters.diskHits.increment();
+            return true;
+        } catch (NoSuchFileException absent) {
+            return false;
+        } catch (ChunkFiles.CorruptChunkException e) {
+            dropCorrupt(key, path, e);
+            return false;
+        } catch (IOException e) {
+            log.warn("could not read part of cached chunk {} from {}: {}; fetching it instead", key, path, e.toString());
+            return false;
         } finally {
             evictor.unpin(name);
         }
@@ -207,6 +224,16 @@ final class DiskStore implements ChunkStore {
         } catch (IOException | RuntimeException e) {
             log.warn("could not record cache statistics in {}: {}", files.root(), e.toString());
         }
+    }
+
+    /** Never return a doubtful chunk: drop it, and the caller loads it afresh. */
+    private void dropCorrupt(ChunkKey key, Path path, ChunkFiles.CorruptChunkException e) {
+        if (e.olderLayout()) {
+            log.debug("dropping cached chunk {}: {}; it will be fetched again", key, e.getMessage());
+        } else {
+            log.warn("dropping cached chunk {}: {}; it will be fetched again", key, e.getMessage());
+        }
+        discard(path);
     }
 
     private void discard(Path path) {

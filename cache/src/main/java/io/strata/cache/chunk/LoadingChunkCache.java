@@ -85,6 +85,21 @@ final class LoadingChunkCache implements ChunkCache {
     }
 
     @Override
+    public boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
+        Objects.requireNonNull(key, "key");
+        Objects.checkFromIndexSize(offset, length, chunkLength);
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        if (length == 0) {
+            return true;
+        }
+        boolean hit = store.readPart(key, chunkLength, offset, dst, dstOffset, length);
+        if (hit) {
+            counters.bytesServed.add(length);
+        }
+        return hit;
+    }
+
+    @Override
     public void readAhead(ChunkKey key) {
         store.readAhead(Objects.requireNonNull(key, "key"));
     }

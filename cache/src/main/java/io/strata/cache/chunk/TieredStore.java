@@ -72,6 +72,23 @@ final class TieredStore implements ChunkStore {
         return bytes;
     }
 
+    /** From memory if there, else the part alone from disk (a random read does not promote the whole chunk). */
+    @Override
+    public boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
+        byte[] bytes = memory.read(key);
+        if (bytes == null) {
+            bytes = queued.get(key);
+        }
+        if (bytes != null) {
+            if (bytes.length != chunkLength) {
+                return false;
+            }
+            System.arraycopy(bytes, offset, dst, dstOffset, length);
+            return true;
+        }
+        return disk.readPart(key, chunkLength, offset, dst, dstOffset, length);
+    }
+
     @Override
     public void readAhead(ChunkKey key) {
         if (memory.contains(key) || queued.containsKey(key) || diskReads.containsKey(key)) {

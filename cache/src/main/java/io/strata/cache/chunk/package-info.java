@@ -9,11 +9,12 @@
  * <ul>
  *   <li><b>Keys.</b> A chunk's own sha256 where the layer format gives one (identical chunks of any layer or
  *       image are one file), else layer digest + range. Chunks are verified against their digests on the way in;
- *       every file ends in a CRC-32C trailer checked on every disk read (truncation, rot, an older layout), at
- *       memory speed where re-hashing with SHA-256 held cold sequential reads to a tenth of the disk's rate;
- *       {@code strata cache verify} re-hashes content files against their names. Files of 1 MiB and more are
- *       read with {@code O_DIRECT} into a reused aligned buffer ({@code DirectReads}): one copy instead of a
- *       page-cache fill and two.</li>
+ *       every file ends in a table of CRC-32Cs, one per 64 KiB block ({@code ChunkFileFormat}), checked for what
+ *       every disk read returns (truncation, rot, an older layout), at memory speed where re-hashing with SHA-256
+ *       held cold sequential reads to a tenth of the disk's rate; a random read takes only the blocks it needs
+ *       ({@link io.strata.cache.chunk.ChunkCache#readPart}). {@code strata cache verify} re-hashes content files
+ *       against their names. Files of 1 MiB and more are read whole with {@code O_DIRECT} into a reused aligned
+ *       buffer ({@code DirectReads}): one copy instead of a page-cache fill and two.</li>
  *   <li><b>Tiers.</b> Caffeine bounded by bytes (a weigher) over one file per chunk at
  *       {@code chunks/ab/cd/<name>}. {@code LoadingChunkCache} adds single flight (a map of futures; loads run
  *       outside any lock) and verification over any store, so one contract test covers memory, disk and both.

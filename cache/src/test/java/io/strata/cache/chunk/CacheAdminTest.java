@@ -25,7 +25,7 @@ final class CacheAdminTest {
 
     private final List<ChunkKey> keys = new ArrayList<>();
 
-    /** Ten 10 kB content chunks and two range chunks (10 kB + 8-byte trailer each). */
+    /** Ten 10 kB content chunks and two range chunks (10 kB + 16-byte block table and trailer each). */
     @BeforeEach
     void fill() throws IOException {
         try (ChunkCache cache = ChunkCaches.open(CacheConfig.builder().directory(dir).memoryMaxBytes(0)
@@ -49,7 +49,7 @@ final class CacheAdminTest {
         try (CacheAdmin admin = ChunkCaches.admin(dir)) {
             CacheAdmin.Summary s = admin.stats();
             assertEquals(12, s.entries());
-            assertEquals(120_096, s.sizeBytes());
+            assertEquals(120_192, s.sizeBytes());
             assertEquals(12, s.counters().misses());
             assertEquals(120_000, s.counters().bytesLoaded());
         }
@@ -107,7 +107,7 @@ final class CacheAdminTest {
         try (CacheAdmin admin = ChunkCaches.admin(dir)) {
             CacheAdmin.PruneResult r = admin.clear();
             assertEquals(12, r.removedEntries());
-            assertEquals(120_096, r.removedBytes());
+            assertEquals(120_192, r.removedBytes());
             CacheAdmin.Summary s = admin.stats();
             assertEquals(0, s.entries());
             assertEquals(0, s.sizeBytes());

@@ -54,12 +54,14 @@ final class DiskStoreTest {
 
         byte[] stored = Files.readAllBytes(file);
         assertArrayEquals(chunk, Arrays.copyOf(stored, chunk.length));
+        ByteBuffer tail = ByteBuffer.wrap(stored, chunk.length, stored.length - chunk.length);
+        assertEquals(4 + 12, tail.remaining(), "one block's CRC and the trailer");
         CRC32C crc = new CRC32C();
         crc.update(chunk);
-        ByteBuffer trailer = ByteBuffer.wrap(stored, chunk.length, stored.length - chunk.length);
-        assertEquals(8, trailer.remaining());
-        assertEquals((int) crc.getValue(), trailer.getInt(), "CRC-32C of the bytes");
-        assertEquals(0x53434331, trailer.getInt(), "magic SCC1");
+        assertEquals((int) crc.getValue(), tail.getInt(), "CRC-32C of the only block");
+        assertEquals(chunk.length, tail.getInt(), "payload length");
+        tail.getInt(); // CRC of the table
+        assertEquals(0x53434332, tail.getInt(), "magic SCC2");
         try (var tmp = Files.list(dir.resolve("tmp"))) {
             assertEquals(0, tmp.count(), "temp files left behind");
         }
@@ -101,7 +103,7 @@ final class DiskStoreTest {
             assertTrue(cache.getIfPresent(key).isEmpty(), "a file without trailer was trusted");
             assertArrayEquals(chunk, cache.get(key, () -> chunk.clone()));
         }
-        assertEquals(chunk.length + ChunkFiles.TRAILER_LENGTH, Files.size(file), "not rewritten in the new layout");
+        assertEquals(chunk.length + ChunkFileFormat.tailLength(chunk.length), Files.size(file), "not rewritten in the new layout");
     }
 
     @Test
@@ -124,6 +126,31 @@ final class DiskStoreTest {
     }
 
     @Test
+    void readPart_ofALargeChunk_readsTheBlocksAndDetectsARottenOne() throws IOException {
+        byte[] chunk = data(8, (4 << 20) + 5);
+        ChunkKey key = keyOf(chunk);
+        try (ChunkCache cache = disk(64 << 20)) {
+            cache.get(key, () -> chunk);
+        }
+        byte[] part = new byte[10_000];
+        try (ChunkCache cache = disk(64 << 20)) {
+            // across the boundary of blocks 1 and 2, and the short last block
+            assertTrue(cache.readPart(key, chunk.length, 2 * 65_536 - 5_000, part, 0, 10_000));
+            assertArrayEquals(Arrays.copyOfRange(chunk, 2 * 65_536 - 5_000, 2 * 65_536 + 5_000), part);
+            assertTrue(cache.readPart(key, chunk.length, chunk.length - 3, part, 0, 3));
+            assertArrayEquals(Arrays.copyOfRange(chunk, chunk.length - 3, chunk.length), Arrays.copyOf(part, 3));
+            assertEquals(2, cache.stats().diskHits());
+        }
+        Path file = new ChunkFiles(dir).pathOf(key);
+        flipByte(file, 3 * 65_536 + 7); // block 3
+        try (ChunkCache cache = disk(64 << 20)) {
+            assertTrue(cache.readPart(key, chunk.length, 0, part, 0, 100), "an intact block was refused");
+            assertFalse(cache.readPart(key, chunk.length, 3 * 65_536, part, 0, 100), "a rotten block was served");
+            assertFalse(Files.exists(file), "the rotten chunk file was kept");
+        }
+    }
+
+    @Test
     void get_truncatedRangeFile_reloaded() throws IOException {
         ChunkKey key = ChunkKey.ofRange("sha256:" + "cd".repeat(32), 0, 100);
         byte[] chunk = data(3, 8_000);
@@ -131,7 +158,7 @@ final class DiskStoreTest {
             cache.get(key, () -> chunk);
         }
         Path file = new ChunkFiles(dir).pathOf(key);
-        assertEquals(chunk.length + 8, Files.size(file));
+        assertEquals(chunk.length + ChunkFileFormat.tailLength(chunk.length), Files.size(file));
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(5_000);
         }
@@ -181,7 +208,7 @@ final class DiskStoreTest {
                 pool.shutdownNow();
             }
         }
-        long expected = chunks.stream().mapToLong(c -> c.length + ChunkFiles.TRAILER_LENGTH).sum();
+        long expected = chunks.stream().mapToLong(c -> c.length + ChunkFileFormat.tailLength(c.length)).sum();
 
         Ledger.State s = new Ledger(dir.resolve("ledger"), st -> fail("ledger unreadable")).snapshot();
 
@@ -217,7 +244,7 @@ final class DiskStoreTest {
             chunks.add(data(300 + i, 10_000));
         }
         ChunkFiles files = new ChunkFiles(dir);
-        long bound = 5 * (10_000 + ChunkFiles.TRAILER_LENGTH); // exactly five chunk files
+        long bound = 5 * (10_000 + ChunkFileFormat.tailLength(10_000)); // exactly five chunk files
         try (ChunkCache cache = disk(bound)) {
             for (int i = 0; i < 5; i++) {
                 byte[] c = chunks.get(i);
@@ -255,7 +282,7 @@ final class DiskStoreTest {
                 cache.get(keyOf(c), () -> c);
             }
         }
-        assertEquals(20 * (30_000 + ChunkFiles.TRAILER_LENGTH), bytesOnDisk());
+        assertEquals(20 * (30_000 + ChunkFileFormat.tailLength(30_000)), bytesOnDisk());
 
         disk(200_000).close(); // close waits for the start-up maintenance
 

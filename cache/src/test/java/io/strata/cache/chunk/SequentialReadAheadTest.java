@@ -29,6 +29,11 @@ final class SequentialReadAheadTest {
         }
 
         @Override
+        public boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
         public void readAhead(ChunkKey key) {
             hinted.add(key.offset());
         }
@@ -49,9 +54,9 @@ final class SequentialReadAheadTest {
 
     @Test
     void reading_forwardChunkByChunk_hintsTheNextTwo() {
-        readAhead.reading(0, 100); // first read: nothing known yet
-        readAhead.reading(0, 100);
-        readAhead.reading(1, 100);
+        assertEquals(false, readAhead.reading(0, 100)); // first read: nothing known yet
+        assertEquals(true, readAhead.reading(0, 100));
+        assertEquals(true, readAhead.reading(1, 100));
         assertEquals(List.of(1L, 2L, 2L, 3L), cache.hinted);
     }
 

@@ -6,6 +6,7 @@ import io.strata.fetcher.image.Descriptor;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.image.DigestMismatchException;
 import io.strata.fetcher.image.MediaTypes;
+import io.strata.fetcher.layer.estargz.EStargzFormat;
 import io.strata.fetcher.layer.gzindex.IndexedGzipFormat;
 import io.strata.fetcher.source.BlobSource;
 import java.io.IOException;
@@ -29,6 +30,12 @@ public final class LayerOpener {
             + " whole once, then served from the cache";
     /** The {@link FileStore} namespace of layer indexes. */
     public static final String INDEXES = "indexes";
+    /**
+     * Every {@link FileStore} namespace the layer formats keep metadata in: file tables, gzip checkpoints, eStargz
+     * TOCs ({@code strata cache clear} empties them all).
+     */
+    public static final List<String> INDEX_NAMESPACES =
+            List.of(INDEXES, IndexedGzipFormat.NAMESPACE, EStargzFormat.NAMESPACE);
 
     private final BlobSource source;
     private final FileStore store;

@@ -91,14 +91,18 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove every chunk, layer index and strata build layer cache entry (statistics are kept).")
+    @Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove every chunk, layer index (file tables, gzip checkpoints, eStargz TOCs) and strata build"
+            + " layer cache entry (statistics are kept).")
     static final class Clear extends Action {
         @Override
         String run(CacheAdmin admin) throws Exception {
             CacheAdmin.PruneResult r = admin.clear();
-            int indexes = cacheFlags.open().deleteAll(LayerOpener.INDEXES);
+            int indexes = 0;
+            for (String namespace : LayerOpener.INDEX_NAMESPACES) {
+                indexes += cacheFlags.open().deleteAll(namespace);
+            }
             int steps = Builder.clearCache(cacheFlags.directory());
-            return String.format(Locale.ROOT, "removed %d chunks (%s), %d layer indexes and %d build steps%n",
+            return String.format(Locale.ROOT, "removed %d chunks (%s), %d layer index files and %d build steps%n",
                     r.removedEntries(), Sizes.human(r.removedBytes()), indexes, steps);
         }
     }

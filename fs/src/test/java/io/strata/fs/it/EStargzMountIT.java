@@ -64,6 +64,21 @@ class EStargzMountIT {
         } finally {
             StrataCli.umountQuietly(mnt);
         }
+        // strata cache clear leaves nothing of the layers behind: no chunk, no TOC
+        Path tocs = work.resolve("cache/estargz");
+        assertTrue(countFiles(tocs) > 0, "the mount kept no eStargz TOC in " + tocs);
+        String cleared = StrataCli.run("cache", "clear", "--cache-dir", work.resolve("cache").toString());
+        assertTrue(cleared.matches("(?s)removed [1-9]\\d* chunks .*, [1-9]\\d* layer index files .*"), cleared);
+        assertEquals(0, countFiles(tocs), "strata cache clear kept eStargz TOCs");
+    }
+
+    private static long countFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
     }
 
     @Test

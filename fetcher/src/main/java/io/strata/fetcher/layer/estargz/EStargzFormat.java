@@ -48,7 +48,7 @@ public final class EStargzFormat implements LayerFormat {
     public static final String UNVERIFIABLE_REASON = "eStargz layer without the " + TOC_DIGEST_ANNOTATION
             + " annotation: its TOC cannot be verified, so it is fetched whole";
     /** The {@link FileStore} namespace of verified TOCs. */
-    static final String NAMESPACE = "estargz";
+    public static final String NAMESPACE = "estargz";
 
     /** Bounds on what is held in memory: a TOC of 10⁶ entries is about 300 MiB of JSON. */
     // Bounds against a hostile image: a real TOC takes ~200 bytes a file, so 64 MiB of JSON is ~300 000 files.

@@ -98,7 +98,17 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles, Prefetche
         int n = (int) Math.min(length, file.size() - offset);
         int first = table.chunkAt(file, offset);
         int last = table.chunkAt(file, offset + n - 1);
-        readAhead.reading(last, file.first() + file.count() - 1);
+        boolean sequential = readAhead.reading(last, file.first() + file.count() - 1);
+        if (!sequential && first == last) {
+            // A random read: the blocks it needs from the disk tier, not the whole chunk (a 4 KiB read of a 4 MiB
+            // chunk reads 64 KiB). Sequential readers take whole chunks, and the chunks after them ahead.
+            int inChunk = (int) (offset - table.fileOffset[first]);
+            if (cache.readPart(key(first), table.size[first], inChunk, dst, dstOffset, n)) {
+                stats.cacheHits.incrementAndGet();
+                stats.bytesServed.addAndGet(n);
+                return n;
+            }
+        }
         byte[][] chunks = new byte[last - first + 1][];
         boolean missed = false;
         for (int c = first; c <= last; c++) {

@@ -16,6 +16,7 @@ import io.strata.fetcher.source.BlobSource;
 import io.strata.fetcher.source.BlobSources;
 import io.strata.fetcher.source.ImageResolver;
 import io.strata.fetcher.source.SourceOptions;
+import io.strata.fs.posix.Trees;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +165,7 @@ final class BuildCache {
                 Matcher m = RUN_DIR.matcher(dir.getFileName().toString());
                 boolean alive = m.matches() && ProcessHandle.of(Long.parseLong(m.group(1)))
                         .map(ProcessHandle::isAlive).orElse(false);
-                if (m.matches() && !alive && Trees.delete(dir)) {
+                if (m.matches() && !alive && Trees.deleteWithinFilesystem(dir)) {
                     removed++;
                 }
             }
@@ -181,7 +182,7 @@ final class BuildCache {
     static int clear(Path root) throws IOException {
         FileStore store = new FileStore(root);
         int steps = store.deleteAll(STEPS);
-        Trees.delete(root.resolve(LAYOUT));
+        Trees.deleteWithinFilesystem(root.resolve(LAYOUT));
         Path tmp = root.resolve(TMP);
         if (Files.isDirectory(tmp)) {
             removeStale(tmp);

@@ -6,6 +6,7 @@ import io.strata.fs.commit.UpperChanges;
 import io.strata.fs.image.MountedImage;
 import io.strata.fs.mount.FuseMount;
 import io.strata.fs.mount.MountOptions;
+import io.strata.fs.posix.Trees;
 import io.strata.fs.writable.UpperDirectory;
 import io.strata.fs.writable.WritableFs;
 import java.io.IOException;
@@ -75,7 +76,7 @@ final class RunStep {
             }
             return cache.writeLayer(changes.entries(), encoding);
         } finally {
-            Trees.delete(dir);
+            Trees.deleteWithinFilesystem(dir);
         }
     }
 

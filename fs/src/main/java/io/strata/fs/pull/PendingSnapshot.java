@@ -1,6 +1,7 @@
 package io.strata.fs.pull;
 
 import io.strata.fetcher.image.Digest;
+import io.strata.fs.posix.Trees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;

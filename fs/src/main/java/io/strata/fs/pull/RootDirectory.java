@@ -1,5 +1,6 @@
 package io.strata.fs.pull;
 
+import io.strata.fs.posix.Trees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;

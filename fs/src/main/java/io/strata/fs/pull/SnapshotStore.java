@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.fetcher.image.Digest;
 import io.strata.fetcher.layer.LayerTars;
 import io.strata.fs.posix.Posix;
+import io.strata.fs.posix.Trees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.strata.fetcher.layer.CorruptLayerException;
 import io.strata.fs.posix.Posix;
+import io.strata.fs.posix.Trees;
 import io.strata.fs.union.UnionView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -15,8 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +94,38 @@ class StrataFsIT {
             file.seek(TestTree.BIG_SIZE);
             assertEquals(-1, file.read());
         }
+    }
+
+    @Test
+    void requests_manyConcurrentOpens_servedByLongLivedJavaWorkers() throws Exception {
+        String name = mount.mountpoint().toString();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        long[] workers = new long[2];
+        try {
+            for (int burst = 0; burst < 2; burst++) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    done.add(clients.submit(() -> {
+                        for (int i = 0; i < 300; i++) { // every open(2) and close(2) is a FUSE request
+                            try (var in = Files.newInputStream(mnt.resolve("hello.txt"))) {
+                                assertEquals('h', in.read());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                workers[burst] = WorkerLoop.extraWorkers(name);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertTrue(workers[0] >= 1 && workers[0] < WorkerLoop.MAX_WORKERS,
+                "8 concurrent clients were served by " + workers[0] + " extra Java workers");
+        assertTrue(workers[1] <= workers[0] + 4, "the second burst of 4 800 requests started workers again: "
+                + workers[0] + " -> " + workers[1] + " (they should live as long as the mount)");
     }
 
     @Test

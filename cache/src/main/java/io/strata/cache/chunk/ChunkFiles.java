@@ -109,8 +109,8 @@ final class ChunkFiles {
     /** Files from this size on are read with {@code O_DIRECT} ({@link DirectReads}). */
     static final long DIRECT_AT_LEAST = 1 << 20;
 
-    /** Bytes the file of {@code key} with {@code payloadLength} bytes of content takes. */
-    static long storedSize(ChunkKey key, int payloadLength) {
+    /** Bytes the file of a chunk with {@code payloadLength} bytes of content takes. */
+    static long storedSize(int payloadLength) {
         return (long) payloadLength + ChunkFileFormat.tailLength(payloadLength);
     }
 

@@ -24,7 +24,11 @@ interface ChunkStore extends Closeable {
      * if the store holds it intact; false otherwise. A disk store reads only the part (and its blocks' checks).
      */
     default boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
-        byte[] bytes = read(key);
+        return copyPart(read(key), chunkLength, offset, dst, dstOffset, length);
+    }
+
+    /** Copies the part out of a whole chunk held in memory; false if there is none or it has another length. */
+    static boolean copyPart(byte[] bytes, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
         if (bytes == null || bytes.length != chunkLength) {
             return false;
         }

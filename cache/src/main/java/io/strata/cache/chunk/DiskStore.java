@@ -137,7 +137,7 @@ final class DiskStore implements ChunkStore {
     @Override
     public void write(ChunkKey key, byte[] verified) throws IOException {
         Path target = files.pathOf(key);
-        long size = ChunkFiles.storedSize(key, verified.length);
+        long size = ChunkFiles.storedSize(verified.length);
         if (size > maxBytes || Files.exists(target)) {
             return; // bigger than the whole bound (memory only), or already there (same content by construction)
         }

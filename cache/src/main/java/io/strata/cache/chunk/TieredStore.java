@@ -80,11 +80,7 @@ final class TieredStore implements ChunkStore {
             bytes = queued.get(key);
         }
         if (bytes != null) {
-            if (bytes.length != chunkLength) {
-                return false;
-            }
-            System.arraycopy(bytes, offset, dst, dstOffset, length);
-            return true;
+            return ChunkStore.copyPart(bytes, chunkLength, offset, dst, dstOffset, length);
         }
         return disk.readPart(key, chunkLength, offset, dst, dstOffset, length);
     }

@@ -19,9 +19,13 @@ public final class ChunkCaches {
     public static ChunkCache open(CacheConfig config) throws IOException {
         Counters counters = new Counters();
         DiskStore disk = DiskStore.open(config.directory(), config.diskMaxBytes(), counters);
-        ChunkStore store = config.memoryMaxBytes() > 0
-                ? new TieredStore(new MemoryStore(config.memoryMaxBytes(), counters), disk)
-                : disk;
+        ChunkStore store = disk;
+        if (config.memoryMaxBytes() > 0) {
+            // The read-ahead ring is part of the memory bound, not on top of it.
+            int slots = TieredStore.stagingSlots(config.memoryMaxBytes());
+            long heapBytes = config.memoryMaxBytes() - (long) slots * StagedChunks.SLOT_PAYLOAD;
+            store = new TieredStore(new MemoryStore(heapBytes, counters), disk, slots);
+        }
         return new LoadingChunkCache(store, counters, "chunk cache " + config.directory());
     }
 

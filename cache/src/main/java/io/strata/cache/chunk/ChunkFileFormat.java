@@ -102,6 +102,20 @@ final class ChunkFileFormat {
         return -1;
     }
 
+    /** {@link #badBlock(byte[], int, int, int, byte[])} of a whole payload held in {@code data[0, length)}. */
+    static int badBlock(ByteBuffer data, int length, byte[] tail) {
+        ByteBuffer t = ByteBuffer.wrap(tail);
+        CRC32C crc = new CRC32C();
+        for (int off = 0, b = 0; off < length; off += BLOCK, b++) {
+            crc.reset();
+            crc.update(data.slice(off, Math.min(BLOCK, length - off)));
+            if ((int) crc.getValue() != t.getInt(4 * b)) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
     private static int crc(byte[] bytes, int from, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, from, length);

@@ -173,6 +173,39 @@ final class ChunkFiles {
     }
 
     /**
+     * Reads the chunk file at {@code path} with {@code O_DIRECT} into {@code aligned} (a buffer from
+     * {@link DirectReads#allocateAligned}) and checks every block, leaving the payload at {@code aligned[0, n)}: no
+     * heap array, no copy. Returns n, or -1 when the file does not fit the buffer or {@code O_DIRECT} is refused
+     * here (the caller reads it with {@link #readChecked}).
+     *
+     * @throws NoSuchFileException if it is not there
+     * @throws CorruptChunkException if it is truncated, rotten, from an older layout or not a chunk file
+     */
+    int readCheckedInto(Path path, ByteBuffer aligned) throws IOException {
+        if (!CHUNK_NAME.matcher(path.getFileName().toString()).matches()) {
+            throw new CorruptChunkException(path, "not a chunk file name");
+        }
+        long size = Files.size(path);
+        long n = ChunkFileFormat.payloadLength(size);
+        if (n < 0) {
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                throw wrongSize(ch, path, "impossible size " + size);
+            }
+        }
+        if (size > aligned.capacity() || !DirectReads.readInto(path, size, aligned)) {
+            return -1;
+        }
+        byte[] tail = new byte[ChunkFileFormat.tailLength(n)];
+        aligned.get((int) n, tail);
+        check(path, tail, n);
+        int bad = ChunkFileFormat.badBlock(aligned, (int) n, tail);
+        if (bad >= 0) {
+            throw new CorruptChunkException(path, "block " + bad + " does not match its CRC-32C (rotten)");
+        }
+        return (int) n;
+    }
+
+    /**
      * Copies {@code payload[offset, offset + length)} of the chunk file at {@code path}, whose payload is
      * {@code payloadLength} bytes, into {@code dst[dstOffset...]}, reading only the trailer and the 64 KiB blocks
      * that hold the range, each checked against its CRC.

@@ -38,6 +38,32 @@ final class DirectReads {
      * @throws IOException if the file is missing, unreadable or shorter than {@code size}
      */
     static boolean read(Path path, long size, byte[] payload, ByteBuffer trailer) throws IOException {
+        ByteBuffer buf = BUFFERS.pollFirst();
+        if (buf == null || buf.capacity() < roundUp(size)) {
+            buf = allocateAligned(size);
+        }
+        try {
+            if (!readInto(path, size, buf)) {
+                return false;
+            }
+            buf.get(payload);
+            trailer.put(buf.limit(buf.position() + trailer.remaining()));
+            return true;
+        } finally {
+            if (BUFFERS.size() < POOLED) {
+                BUFFERS.offerFirst(buf);
+            }
+        }
+    }
+
+    /**
+     * Reads the file of {@code size} bytes at {@code path} into {@code aligned} (from {@link #allocateAligned}, with
+     * room for {@code size} rounded up to 4 KiB), which is left holding the file from position 0 to its limit.
+     *
+     * @return false if {@code O_DIRECT} is not available here (nothing was read)
+     * @throws IOException if the file is missing, unreadable or shorter than {@code size}
+     */
+    static boolean readInto(Path path, long size, ByteBuffer aligned) throws IOException {
         if (unsupported) {
             return false;
         }
@@ -52,26 +78,27 @@ final class DirectReads {
             LOG.debug("chunk files are read through the page cache: O_DIRECT refused ({})", e.toString());
             return false;
         }
-        int rounded = (int) ((size + ALIGN - 1) & -ALIGN);
-        ByteBuffer buf = BUFFERS.pollFirst();
-        if (buf == null || buf.capacity() < rounded) {
-            buf = ByteBuffer.allocateDirect(rounded + ALIGN).alignedSlice(ALIGN);
-        }
         try (ch) {
-            buf.clear().limit(rounded);
-            while (buf.position() < size) {
-                if (ch.read(buf) <= 0) { // a direct read at the end returns what is left, then -1
+            aligned.clear().limit(roundUp(size));
+            while (aligned.position() < size) {
+                if (ch.read(aligned) <= 0) { // a direct read at the end returns what is left, then -1
                     throw new ChunkFiles.CorruptChunkException(path, "shorter than its size " + size + " while reading");
                 }
             }
-            buf.flip();
-            buf.get(payload);
-            trailer.put(buf.limit(buf.position() + trailer.remaining()));
-            return true;
-        } finally {
-            if (BUFFERS.size() < POOLED) {
-                BUFFERS.offerFirst(buf);
+            aligned.flip();
+            if (aligned.limit() != size) {
+                throw new ChunkFiles.CorruptChunkException(path, "longer than its size " + size + " while reading");
             }
+            return true;
         }
+    }
+
+    /** A direct buffer whose address is 4 KiB-aligned, with room for {@code size} bytes rounded up to 4 KiB. */
+    static ByteBuffer allocateAligned(long size) {
+        return ByteBuffer.allocateDirect(roundUp(size) + ALIGN).alignedSlice(ALIGN);
+    }
+
+    private static int roundUp(long size) {
+        return (int) ((size + ALIGN - 1) & -ALIGN);
     }
 }

@@ -111,6 +111,43 @@ final class DiskStore implements ChunkStore {
         }
     }
 
+    /**
+     * Reads chunk {@code key} from disk into a slot of {@code staged} ({@code O_DIRECT}, every block checked).
+     * False when it is not on disk, is corrupt (and dropped), is larger than a slot, {@code O_DIRECT} is refused
+     * here, or every slot is busy: the caller then reads it into memory the usual way.
+     */
+    boolean stage(ChunkKey key, StagedChunks staged) {
+        Path path = files.pathOf(key);
+        String name = key.fileName();
+        StagedChunks.Slot slot = staged.claim();
+        if (slot == null) {
+            return false;
+        }
+        int length = -1;
+        evictor.pin(name);
+        try {
+            length = files.readCheckedInto(path, slot.buffer());
+            if (length >= 0) {
+                touch(path);
+                counters.diskHits.increment();
+            }
+        } catch (NoSuchFileException absent) {
+            length = -1;
+        } catch (ChunkFiles.CorruptChunkException e) {
+            dropCorrupt(key, path, e);
+        } catch (IOException e) {
+            log.warn("could not read cached chunk {} from {}: {}; fetching it instead", key, path, e.toString());
+        } finally {
+            evictor.unpin(name);
+            if (length >= 0) {
+                staged.publish(slot, key, length);
+            } else {
+                staged.abandon(slot);
+            }
+        }
+        return length >= 0;
+    }
+
     @Override
     public boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
         Path path = files.pathOf(key);

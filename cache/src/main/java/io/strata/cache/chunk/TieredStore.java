@@ -44,6 +44,9 @@ final class TieredStore implements ChunkStore {
     private final Map<ChunkKey, CompletableFuture<byte[]>> diskReads = new ConcurrentHashMap<>();
     private final Semaphore readAheadSlots = new Semaphore(READ_AHEAD_QUEUE);
     private final Set<ChunkKey> readAheadsPending = ConcurrentHashMap.newKeySet();
+    /** Where read-ahead puts chunks for sequential readers; null when the memory bound is too small for a ring. */
+    private final StagedChunks staged;
+    private final Map<ChunkKey, CompletableFuture<Void>> stagings = new ConcurrentHashMap<>();
     private final ExecutorService readAheads = Executors.newFixedThreadPool(READ_AHEAD_THREADS, r -> {
         Thread t = new Thread(r, "strata-cache-read-ahead");
         t.setDaemon(true);
@@ -55,9 +58,24 @@ final class TieredStore implements ChunkStore {
         return t;
     });
 
-    TieredStore(MemoryStore memory, DiskStore disk) {
+    /**
+     * @param stagingSlots slots of {@link StagedChunks} for read-ahead ({@link #stagingSlots}); 0 reads ahead into
+     *                     the memory tier instead
+     */
+    TieredStore(MemoryStore memory, DiskStore disk, int stagingSlots) {
         this.memory = memory;
         this.disk = disk;
+        this.staged = stagingSlots > 0 ? new StagedChunks(stagingSlots) : null;
+    }
+
+    /**
+     * Slots of read-ahead staging out of a memory bound of {@code memoryMaxBytes}: half of it, at most 32 (two
+     * read-ahead queues' worth), none below 8 (a reader's chunk, the 4 to 8 read ahead of it, and room to refill
+     * behind it: with fewer, read-ahead refills the slots its reader is about to read). A mount's 64 MiB gives 8.
+     */
+    static int stagingSlots(long memoryMaxBytes) {
+        long slots = Math.min(2L * READ_AHEAD_QUEUE, memoryMaxBytes / 2 / StagedChunks.SLOT_PAYLOAD);
+        return slots < 8 ? 0 : (int) slots;
     }
 
     @Override
@@ -65,6 +83,13 @@ final class TieredStore implements ChunkStore {
         byte[] bytes = memory.read(key);
         if (bytes == null) {
             bytes = queued.get(key);
+        }
+        if (bytes == null && staged != null) {
+            awaitStaging(key);
+            bytes = staged.copyWhole(key);
+            if (bytes != null) {
+                memory.write(key, bytes); // a reader of whole chunks (a 1 MiB grid) asks again for every part
+            }
         }
         if (bytes == null) {
             bytes = fromDisk(key);
@@ -82,12 +107,25 @@ final class TieredStore implements ChunkStore {
         if (bytes != null) {
             return ChunkStore.copyPart(bytes, chunkLength, offset, dst, dstOffset, length);
         }
+        if (staged != null) {
+            awaitStaging(key);
+            if (staged.copy(key, chunkLength, offset, dst, dstOffset, length)) {
+                return true;
+            }
+            // Hinted but still queued: the reader has caught up with read-ahead, so it stages the chunk itself (once;
+            // the queued task then finds it staged) rather than reading its part now and the rest part by part.
+            if (readAheadsPending.contains(key) && stageFromDisk(key)
+                    && staged.copy(key, chunkLength, offset, dst, dstOffset, length)) {
+                return true;
+            }
+        }
         return disk.readPart(key, chunkLength, offset, dst, dstOffset, length);
     }
 
     @Override
     public void readAhead(ChunkKey key) {
-        if (memory.contains(key) || queued.containsKey(key) || diskReads.containsKey(key)) {
+        if (memory.contains(key) || queued.containsKey(key) || diskReads.containsKey(key)
+                || (staged != null && (staged.contains(key) || stagings.containsKey(key)))) {
             return;
         }
         // Every FUSE read of a chunk hints the same next chunks: one task per chunk, or duplicates would fill the
@@ -102,7 +140,7 @@ final class TieredStore implements ChunkStore {
         try {
             readAheads.execute(() -> {
                 try {
-                    if (!memory.contains(key)) {
+                    if (!memory.contains(key) && !stageFromDisk(key)) {
                         fromDisk(key);
                     }
                 } catch (RuntimeException e) {
@@ -115,6 +153,36 @@ final class TieredStore implements ChunkStore {
         } catch (RejectedExecutionException e) { // closing
             readAheadsPending.remove(key);
             readAheadSlots.release();
+        }
+    }
+
+    /**
+     * Reads the chunk from disk into the staging ring, once however many threads ask (the others wait for it); true
+     * if it is staged, false if it must be read into memory instead.
+     */
+    private boolean stageFromDisk(ChunkKey key) {
+        if (staged == null) {
+            return false;
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> theirs = stagings.putIfAbsent(key, mine);
+        if (theirs != null) {
+            theirs.join();
+            return staged.contains(key);
+        }
+        try {
+            return staged.contains(key) || disk.stage(key, staged);
+        } finally {
+            stagings.remove(key, mine);
+            mine.complete(null);
+        }
+    }
+
+    /** Waits for a staging of {@code key} in progress, if any: cheaper than reading the chunk a second time. */
+    private void awaitStaging(ChunkKey key) {
+        CompletableFuture<Void> pending = stagings.get(key);
+        if (pending != null) {
+            pending.join();
         }
     }
 

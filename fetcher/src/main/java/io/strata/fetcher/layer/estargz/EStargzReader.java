@@ -99,9 +99,10 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles, Prefetche
         int first = table.chunkAt(file, offset);
         int last = table.chunkAt(file, offset + n - 1);
         boolean sequential = readAhead.reading(last, file.first() + file.count() - 1);
-        if (!sequential && first == last) {
-            // A random read: the blocks it needs from the disk tier, not the whole chunk (a 4 KiB read of a 4 MiB
-            // chunk reads 64 KiB). Sequential readers take whole chunks, and the chunks after them ahead.
+        if (first == last) {
+            // From memory or the read-ahead ring (where a sequential reader's chunks wait, off the heap), else the
+            // blocks the read needs from the disk tier, not the whole chunk (a 4 KiB read of a 4 MiB chunk reads
+            // 64 KiB); a sequential reader has asked above for the chunks after this one to be read ahead.
             int inChunk = (int) (offset - table.fileOffset[first]);
             if (cache.readPart(key(first), table.size[first], inChunk, dst, dstOffset, n)) {
                 stats.cacheHits.incrementAndGet();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.strata.bench.chart.GroupedBarChart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,8 +104,9 @@ final class WarmReport {
         }
         mapper.writeValue(json.toFile(), root);
         Files.writeString(dir.resolve("results.csv"), csv(), StandardCharsets.UTF_8);
-        BarChart.write(dir.resolve("warm.png"), "strata bench warm: median of each case, relative to the plain directory",
-                chartGroups(), targets);
+        new GroupedBarChart("strata bench warm: median of each case, relative to the plain directory", targets,
+                chartGroups(), "bar length: median / plain directory's median (dashed line = 1.0)")
+                .write(dir.resolve("warm.png"));
         return markdown;
     }
 
@@ -168,8 +170,8 @@ final class WarmReport {
         return sb.toString();
     }
 
-    private List<BarChart.Group> chartGroups() {
-        List<BarChart.Group> groups = new ArrayList<>();
+    private List<GroupedBarChart.Group> chartGroups() {
+        List<GroupedBarChart.Group> groups = new ArrayList<>();
         for (WarmCase c : samples.keySet()) {
             double plain = median(c, PLAIN);
             List<Double> ratios = new ArrayList<>();
@@ -179,7 +181,7 @@ final class WarmReport {
                 ratios.add(m / plain);
                 labels.add(number(m) + " " + c.unit());
             }
-            groups.add(new BarChart.Group(c.id(), ratios, labels));
+            groups.add(new GroupedBarChart.Group(c.id(), ratios, labels));
         }
         return groups;
     }

@@ -4,8 +4,9 @@
  * reports ratios to it, with the median and p10/p90 of several repetitions after warm-up ones, under a header
  * that describes the machine.
  *
- * <p>Subpackages: {@code netem} (the emulated WAN link) and {@code coldstart} ({@code strata bench coldstart}, cold
- * starts of images: legacy pull + unpack against every strata mode, with a report, CSV/JSON and charts).
+ * <p>Subpackages: {@code netem} (the emulated WAN link), {@code coldstart} ({@code strata bench coldstart}, cold
+ * starts of images: legacy pull + unpack against every strata mode, with a report, CSV/JSON and charts) and
+ * {@code chart} (the PNG bar charts of the warm and cold-start reports).
  *
  * <p>Entry points: {@link io.strata.bench.BenchMain} ({@code ./strata bench cache}, which puts the thin bench jar beside the fs jar)
  * and {@link io.strata.bench.BenchCommand}, the {@code strata bench} subcommand.

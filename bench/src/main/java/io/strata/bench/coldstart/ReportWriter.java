@@ -14,10 +14,9 @@ final class ReportWriter {
     }
 
     static void write(ColdStartResults results, Path dir) throws IOException {
-        System.setProperty("java.awt.headless", "true"); // charts are drawn without a display
         ResultFiles.write(results, dir);
         for (ColdStartResults.Image image : results.images()) {
-            BarChart.write(results, image.name(), dir.resolve(chartFile(image.name())));
+            ColdStartChart.write(results, image.name(), dir.resolve(chartFile(image.name())));
         }
         Files.writeString(dir.resolve(REPORT), MarkdownReport.render(results, ReportWriter::chartFile),
                 StandardCharsets.UTF_8);

@@ -11,7 +11,7 @@
  * the modes need ({@code Publisher}, with the strata commands a user runs), then runs each {@code Mode} —
  * {@code LegacyMode} (skopeo + umoci) and the {@code StrataMode}s — and reads the registry's access log
  * ({@code RegistryTraffic}) to count what each run fetched. {@code ReportWriter} writes {@code results.json},
- * {@code runs.csv}, {@code report.md} and a {@code BarChart} per image.
+ * {@code runs.csv}, {@code report.md} and a {@code ColdStartChart} per image.
  *
  * <p>A new way to start a container (a future {@code strata pull}, say) is one more {@code Mode} in {@code Modes}.
  */

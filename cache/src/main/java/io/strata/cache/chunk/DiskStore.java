@@ -132,7 +132,7 @@ final class DiskStore implements ChunkStore {
                 counters.diskHits.increment();
             }
         } catch (NoSuchFileException absent) {
-            length = -1;
+            // not on disk (evicted, never written): the caller's fallback finds it absent too
         } catch (ChunkFiles.CorruptChunkException e) {
             dropCorrupt(key, path, e);
         } catch (IOException e) {

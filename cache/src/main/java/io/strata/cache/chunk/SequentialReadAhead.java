@@ -34,20 +34,17 @@ public final class SequentialReadAhead {
     }
 
     /**
-     * A read is serving chunk {@code chunk}; read-ahead stays at or below {@code lastAhead} (the last chunk of the
-     * file or stream).
-     *
-     * @return whether the read looks sequential (this chunk or the one after the last read)
+     * A read is serving chunk {@code chunk}; if it looks sequential (this chunk or the one after the last read), the
+     * next chunks are hinted, staying at or below {@code lastAhead} (the last chunk of the file or stream).
      */
-    public boolean reading(long chunk, long lastAhead) {
+    public void reading(long chunk, long lastAhead) {
         long previous = lastRead.getAndSet(chunk);
         if (chunk != previous && chunk != previous + 1) {
-            return false;
+            return;
         }
         long end = Math.min(lastAhead, chunk + depth);
         for (long next = chunk + 1; next <= end; next++) {
             cache.readAhead(keyOf.apply(next));
         }
-        return true;
     }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * same; otherwise it reports a miss and its caller reads the chunk another way. A reader never blocks a refill
  * and a refill never waits for readers, and since slots are never freed, a torn copy is only ever discarded.
  *
- * <p>A slot is refilled least recently used first: a sequential reader has consumed the chunks behind it.
+ * <p>A refill takes an empty slot, else the least recently used slot a reader has read from (a sequential reader
+ * has consumed the chunks behind it), and only then a chunk still waiting for its reader ({@link #claim}).
  */
 final class StagedChunks {
 

@@ -54,9 +54,11 @@ final class SequentialReadAheadTest {
 
     @Test
     void reading_forwardChunkByChunk_hintsTheNextTwo() {
-        assertEquals(false, readAhead.reading(0, 100)); // first read: nothing known yet
-        assertEquals(true, readAhead.reading(0, 100));
-        assertEquals(true, readAhead.reading(1, 100));
+        readAhead.reading(0, 100);
+        assertEquals(List.of(), cache.hinted, "first read: nothing known yet, nothing hinted");
+        readAhead.reading(0, 100);
+        assertEquals(List.of(1L, 2L), cache.hinted, "the same chunk again is sequential");
+        readAhead.reading(1, 100);
         assertEquals(List.of(1L, 2L, 2L, 3L), cache.hinted);
     }
 

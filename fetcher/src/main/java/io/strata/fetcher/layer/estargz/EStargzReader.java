@@ -98,7 +98,7 @@ final class EStargzReader implements EntryReader, HasPrioritizedFiles, Prefetche
         int n = (int) Math.min(length, file.size() - offset);
         int first = table.chunkAt(file, offset);
         int last = table.chunkAt(file, offset + n - 1);
-        boolean sequential = readAhead.reading(last, file.first() + file.count() - 1);
+        readAhead.reading(last, file.first() + file.count() - 1);
         if (first == last) {
             // From memory or the read-ahead ring (where a sequential reader's chunks wait, off the heap), else the
             // blocks the read needs from the disk tier, not the whole chunk (a 4 KiB read of a 4 MiB chunk reads

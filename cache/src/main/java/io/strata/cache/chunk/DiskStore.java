@@ -89,26 +89,7 @@ final class DiskStore implements ChunkStore {
 
     @Override
     public byte[] read(ChunkKey key) {
-        Path path = files.pathOf(key);
-        String name = key.fileName();
-        evictor.pin(name);
-        try {
-            byte[] bytes = files.readChecked(path);
-            touch(path);
-            counters.diskHits.increment();
-            return bytes;
-        } catch (NoSuchFileException absent) {
-            return null;
-        } catch (ChunkFiles.CorruptChunkException e) {
-            dropCorrupt(key, path, e);
-            return null;
-        } catch (IOException e) {
-            // Not evidence against the file (an interrupted thread, no file descriptors left): keep it, load anew.
-            log.warn("could not read cached chunk {} from {}: {}; fetching it instead", key, path, e.toString());
-            return null;
-        } finally {
-            evictor.unpin(name);
-        }
+        return readFile(key, "cached chunk", files::readChecked);
     }
 
     /**
@@ -117,55 +98,61 @@ final class DiskStore implements ChunkStore {
      * here, or every slot is busy: the caller then reads it into memory the usual way.
      */
     boolean stage(ChunkKey key, StagedChunks staged) {
-        Path path = files.pathOf(key);
-        String name = key.fileName();
         StagedChunks.Slot slot = staged.claim();
         if (slot == null) {
             return false;
         }
-        int length = -1;
-        evictor.pin(name);
-        try {
-            length = files.readCheckedInto(path, slot.buffer());
-            if (length >= 0) {
-                touch(path);
-                counters.diskHits.increment();
-            }
-        } catch (NoSuchFileException absent) {
-            // not on disk (evicted, never written): the caller's fallback finds it absent too
-        } catch (ChunkFiles.CorruptChunkException e) {
-            dropCorrupt(key, path, e);
-        } catch (IOException e) {
-            log.warn("could not read cached chunk {} from {}: {}; fetching it instead", key, path, e.toString());
-        } finally {
-            evictor.unpin(name);
-            if (length >= 0) {
-                staged.publish(slot, key, length);
-            } else {
-                staged.abandon(slot);
-            }
+        Integer length = readFile(key, "cached chunk", path -> {
+            int n = files.readCheckedInto(path, slot.buffer());
+            return n >= 0 ? n : null;
+        });
+        if (length == null) {
+            staged.abandon(slot);
+            return false;
         }
-        return length >= 0;
+        staged.publish(slot, key, length);
+        return true;
     }
 
     @Override
     public boolean readPart(ChunkKey key, int chunkLength, int offset, byte[] dst, int dstOffset, int length) {
+        return readFile(key, "part of cached chunk", path -> {
+            files.readPart(path, chunkLength, offset, dst, dstOffset, length);
+            return Boolean.TRUE;
+        }) != null;
+    }
+
+    /** One way of reading a chunk's file: its result, or null when the file could not serve it. */
+    @FunctionalInterface
+    private interface FileRead<T> {
+        T read(Path path) throws IOException;
+    }
+
+    /**
+     * Runs {@code read} on the file of {@code key} with the file pinned against eviction; counts a disk hit and
+     * refreshes its age when it returns something. Null when the file is absent, corrupt (then it is dropped) or
+     * unreadable for another reason (then it is kept: an interrupted thread or no file descriptors left is no
+     * evidence against it), and the caller loads the chunk anew.
+     */
+    private <T> T readFile(ChunkKey key, String what, FileRead<T> read) {
         Path path = files.pathOf(key);
         String name = key.fileName();
         evictor.pin(name);
         try {
-            files.readPart(path, chunkLength, offset, dst, dstOffset, length);
-            touch(path);
-            counters.diskHits.increment();
-            return true;
+            T result = read.read(path);
+            if (result != null) {
+                touch(path);
+                counters.diskHits.increment();
+            }
+            return result;
         } catch (NoSuchFileException absent) {
-            return false;
+            return null;
         } catch (ChunkFiles.CorruptChunkException e) {
             dropCorrupt(key, path, e);
-            return false;
+            return null;
         } catch (IOException e) {
-            log.warn("could not read part of cached chunk {} from {}: {}; fetching it instead", key, path, e.toString());
-            return false;
+            log.warn("could not read {} {} from {}: {}; fetching it instead", what, key, path, e.toString());
+            return null;
         } finally {
             evictor.unpin(name);
         }

@@ -1,12 +1,9 @@
 package io.strata.bench;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -82,23 +79,7 @@ final class HostTrees {
     }
 
     private static Unit measure(Path root) throws IOException {
-        long[] bytesAndEntries = new long[2];
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                bytesAndEntries[1]++;
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                bytesAndEntries[1]++;
-                if (attrs.isRegularFile()) {
-                    bytesAndEntries[0] += attrs.size();
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return new Unit(root, bytesAndEntries[0], bytesAndEntries[1]);
+        Workloads.TreeCount count = Workloads.walk(root);
+        return new Unit(root, count.bytes(), count.entries());
     }
 }
